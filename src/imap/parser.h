@@ -61,6 +61,7 @@ private:
     QByteArray m_buffer;
     qsizetype m_consumed = 0;       // bytes of m_buffer already returned as responses
     qsizetype m_scan = 0;           // framing position within the current response
+    qsizetype m_lineStart = 0;      // start of the current line segment (after the last literal)
     qsizetype m_literalRemaining = 0;
     bool m_failed = false;
     Error m_error;

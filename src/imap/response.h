@@ -276,10 +276,18 @@ struct ContinuationRequest {
     bool operator==(const ContinuationRequest &) const = default;
 };
 
+// An untagged response Heron does not interpret (METADATA, XLIST extras, future extensions):
+// kept so that it can be logged, and skipped without tearing the connection down.
+struct UnhandledResponse {
+    QByteArray name;  // upper-cased response name
+    QByteArray raw;   // the whole response line(s), CRLF stripped
+    bool operator==(const UnhandledResponse &) const = default;
+};
+
 using Response = std::variant<StatusResponse, CapabilityResponse, EnabledResponse, ListResponse, StatusDataResponse,
                               SearchResponse, ESearchResponse, FlagsResponse, NumberResponse, VanishedResponse,
                               FetchResponse, NamespaceResponse, IdResponse, QuotaResponse, QuotaRootResponse,
-                              ContinuationRequest>;
+                              ContinuationRequest, UnhandledResponse>;
 
 // A readable one-line rendering of a response, for test failure messages and debug logs.
 QByteArray describe(const Response &response);
