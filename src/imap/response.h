@@ -16,6 +16,8 @@
 // Typed IMAP server responses (RFC 3501/9051 and the extensions Heron speaks). Strings stay
 // raw bytes here: decoding (RFC 2047, modified UTF-7, charsets) belongs to the layers above.
 // A NIL string is a null QByteArray (isNull()), "" is empty but not null.
+// Strings usually share the storage of the response they came from (no copy per string), like
+// QByteArray::fromRawData they are then not NUL-terminated: use size(), never constData() as a C string.
 namespace Heron::Imap {
 
 using Strings = QList<QByteArray>;
