@@ -1,11 +1,122 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// Entry point: command line, translations, main window.
+#include "core/logging.h"
+#include "mainwindow.h"
+
 #include <QApplication>
-#include <QMainWindow>
+#include <QCommandLineOption>
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDir>
+#include <QIcon>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QStringList>
+#include <QTranslator>
+
+#include <cstdio>
+
+namespace {
+
+// What the command line asked for.
+struct Options {
+    QString profileDir;  // --profile: where accounts, settings and the store will live (not used yet)
+    bool demo = false;   // --demo: open the local demo mailbox
+};
+
+struct CommandLine {
+    QCommandLineOption help;
+    QCommandLineOption version;
+    QCommandLineOption profile;
+    QCommandLineOption demo;
+};
+
+// Declares Heron's options on the parser. Called once the translators are installed, so the help text is localized.
+CommandLine describeCommandLine(QCommandLineParser &parser)
+{
+    parser.setApplicationDescription(QCoreApplication::translate("CommandLine", "Heron, a desktop IMAP mail client."));
+    QCommandLineOption help = parser.addHelpOption();
+    QCommandLineOption version = parser.addVersionOption();
+    QCommandLineOption profile(QStringLiteral("profile"),
+                               QCoreApplication::translate("CommandLine",
+                                                           "Keep accounts, settings and messages in <dir>."),
+                               QCoreApplication::translate("CommandLine", "dir"));
+    QCommandLineOption demo(QStringLiteral("demo"),
+                            QCoreApplication::translate("CommandLine", "Open a local demo mailbox."));
+    parser.addOption(profile);
+    parser.addOption(demo);
+    return {help, version, profile, demo};
+}
+
+// --help and --version are answered on the terminal and must work without a display, so they are recognized
+// before deciding whether a GUI application (which needs one) is created.
+bool answeredOnTerminal(int argc, char *argv[])
+{
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments.append(QString::fromLocal8Bit(argv[i]));
+    QCommandLineParser parser;
+    const CommandLine options = describeCommandLine(parser);
+    parser.parse(arguments);
+    return parser.isSet(options.help) || parser.isSet(QStringLiteral("help-all")) || parser.isSet(options.version);
+}
+
+// Loads Qt's and Heron's translations for the system locale; a missing one leaves that part in English.
+void installTranslations(QCoreApplication &app)
+{
+    auto *qtTranslator = new QTranslator(&app);
+    if (qtTranslator->load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
+                           QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QCoreApplication::installTranslator(qtTranslator);
+    auto *heronTranslator = new QTranslator(&app);
+    if (heronTranslator->load(QLocale(), QStringLiteral("heron"), QStringLiteral("_"), QStringLiteral(":/i18n")))
+        QCoreApplication::installTranslator(heronTranslator);
+}
+
+}  // namespace
 
 int main(int argc, char *argv[])
 {
+    QCoreApplication::setApplicationName(QStringLiteral("heron"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(HERON_VERSION));
+
+    if (answeredOnTerminal(argc, argv)) {
+        QCoreApplication app(argc, argv);
+        installTranslations(app);
+        QCommandLineParser parser;
+        describeCommandLine(parser);
+        parser.process(app);  // prints help or version and exits
+        return 0;
+    }
+
     QApplication app(argc, argv);
-    QMainWindow window;
+    QGuiApplication::setApplicationDisplayName(QStringLiteral("Heron"));
+    QGuiApplication::setDesktopFileName(QStringLiteral("org.heron.Heron"));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/heron.svg")));
+    installTranslations(app);
+
+    QCommandLineParser parser;
+    const CommandLine commandLine = describeCommandLine(parser);
+    parser.process(app);  // exits with a message on unknown options
+    if (!parser.positionalArguments().isEmpty()) {
+        std::fprintf(stderr, "%s\n",
+                     qPrintable(QCoreApplication::translate("CommandLine", "heron: unexpected argument \"%1\"")
+                                        .arg(parser.positionalArguments().constFirst())));
+        return 1;
+    }
+
+    Options options;
+    if (parser.isSet(commandLine.profile))
+        options.profileDir = QDir(parser.value(commandLine.profile)).absolutePath();
+    options.demo = parser.isSet(commandLine.demo);
+    if (!options.profileDir.isEmpty())
+        qCDebug(lcApp) << "profile directory" << options.profileDir;
+
+    Heron::App::MainWindow window;
     window.show();
+    if (options.demo) {
+        qCWarning(lcApp) << "The demo mailbox is not available in this version of Heron.";
+        window.showDemoUnavailable();
+    }
     return app.exec();
 }

@@ -16,6 +16,8 @@ void UidSet::addRange(uint32_t first, uint32_t last)
 {
     if (first > last)
         std::swap(first, last);
+    if (last == 0)
+        return;  // 0 is never a UID or sequence number (RFC 3501 §9, nz-number)
     if (first == 0)
         first = 1;
     // Fast path: appending in ascending order, the common case when building from a scan.

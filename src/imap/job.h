@@ -67,6 +67,8 @@ private:
 
     QPointer<Session> m_session;
     QList<QByteArray> m_pendingTags;
+    QList<QByteArray> m_pendingNames;  // the command name of each pending tag, for messages
+    QByteArray m_lastCompletedName;    // the command whose tagged response came last
     StatusResponse m_result;
     Error m_error;
     bool m_running = false;

@@ -529,8 +529,9 @@ bool ResponseReader::stringLower(QByteArray &out)
     if (c != '"') {
         if (!string(out))
             return false;
-        for (char &ch : out)
-            ch = asciiLower(ch);
+        if (!out.isNull())  // NIL stays null; a mutable loop would turn it into ""
+            for (char &ch : out)
+                ch = asciiLower(ch);
         return true;
     }
     // Quoted, the common case: look up the interned value first.
@@ -567,15 +568,17 @@ bool ResponseReader::flagList(Strings &out)
             out.append(std::move(flag));
         } else {
             const char *start = m_p;
-            if (*m_p == '\\')
+            const bool system = *m_p == '\\';
+            if (system)
                 ++m_p;
+            const char *name = m_p;
             // "\*" is a valid flag in PERMANENTFLAGS.
-            if (m_p < m_end && *m_p == '*')
+            if (system && m_p < m_end && *m_p == '*')
                 ++m_p;
             else
                 while (m_p < m_end && isAtomChar(*m_p))
                     ++m_p;
-            if (m_p == start)
+            if (m_p == name)
                 return protocolError("bad flag");
             out.append(flagTable().make(start, m_p - start));
         }
@@ -678,6 +681,8 @@ bool ResponseReader::textToEnd(QByteArray &out)
     for (const char *q = start; q < e; ++q) {
         if (*q == kCR || *q == kLF)
             return protocolError("line break inside response text");
+        if (*q == '\0')
+            return protocolError("NUL in response text");  // RFC 3501 §9: TEXT-CHAR excludes NUL
     }
     // Trailing spaces (iCloud and others) are not part of the text.
     while (e > start && e[-1] == ' ')
@@ -704,19 +709,10 @@ bool ResponseReader::responseCode(ResponseCode &code)
     // Finds the closing bracket for the raw-text forms, skipping quoted strings.
     auto rawToBracket = [&]() -> bool {
         skipSpaces();
+        // RFC 3501 §9: atom [SP 1*<any TEXT-CHAR except "]">]; quotes have no special meaning.
         const char *start = m_p;
-        bool inQuote = false;
-        while (m_p < m_end && *m_p != kCR && *m_p != kLF) {
-            if (inQuote && *m_p == '\\' && m_p + 1 < m_end) {
-                m_p += 2;
-                continue;
-            }
-            if (*m_p == '"')
-                inQuote = !inQuote;
-            else if (*m_p == ']' && !inQuote)
-                break;
+        while (m_p < m_end && *m_p != ']' && *m_p != kCR && *m_p != kLF)
             ++m_p;
-        }
         if (m_p >= m_end || *m_p != ']')
             return protocolError("unterminated response code");
         code.text = QByteArray(start, m_p - start);
@@ -1675,7 +1671,8 @@ Result<Response> ResponseReader::read()
             return m_error;
         return finish(std::move(r));
     }
-    if (n == 0) {
+    // Every response name is an atom starting with a letter; "* -1 EXISTS" is a broken number.
+    if (n == 0 || asciiUpper(w[0]) < 'A' || asciiUpper(w[0]) > 'Z') {
         protocolError("expected a response name");
         return m_error;
     }
@@ -1779,7 +1776,11 @@ std::optional<qsizetype> Parser::findResponseEnd()
             return std::nullopt;
         const void *found = std::memchr(data + m_scan, kLF, size_t(size - m_scan));
         if (!found) {
-            if (size - m_lineStart > m_limits.maxLineLength) {
+            // The line so far, its line break not counted: a final CR may be the start of CRLF.
+            qsizetype pending = size - m_lineStart;
+            if (pending > 0 && data[size - 1] == kCR)
+                --pending;
+            if (pending > m_limits.maxLineLength) {
                 fail(makeError(Error::Code::LimitExceeded, QStringLiteral("response line longer than the limit")));
                 return std::nullopt;
             }
@@ -1787,7 +1788,10 @@ std::optional<qsizetype> Parser::findResponseEnd()
             return std::nullopt;
         }
         const qsizetype lf = static_cast<const char *>(found) - data;
-        if (lf - m_lineStart > m_limits.maxLineLength) {
+        qsizetype lineLength = lf - m_lineStart;  // CRLF (or a lone LF) not counted
+        if (lineLength > 0 && data[lf - 1] == kCR)
+            --lineLength;
+        if (lineLength > m_limits.maxLineLength) {
             fail(makeError(Error::Code::LimitExceeded, QStringLiteral("response line longer than the limit")));
             return std::nullopt;
         }

@@ -98,7 +98,12 @@ public:
     QSslCertificate peerCertificate() const;
 
     // --- used by jobs ---
+    // Tags the command and writes it at once (pipelining), or queues it: behind a synchronizing
+    // literal waiting for "+", and around the exclusive commands STARTTLS, COMPRESS, IDLE and
+    // AUTHENTICATE, which wait for every earlier command to complete and hold back every later one
+    // until their own tagged response. Returns the tag; empty when the session is not open.
     QByteArray send(Job *job, const Command &command);
+    // Writes a bare line at once, never queued (DONE, an AUTHENTICATE response); CRLF is added.
     void sendLine(Job *job, const QByteArray &line, bool sensitive);
     void setCapabilities(const Strings &capabilities);
     void addEnabled(const Strings &capabilities);

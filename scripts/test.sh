@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Installs what is missing, then builds and runs every test tier:
+#   1. preset "default" (Debug): unit, integration, gui and package tests;
+#   2. preset "asan" (AddressSanitizer + UndefinedBehaviorSanitizer): unit and integration tests;
+#   3. preset "fuzz" (clang + libFuzzer), when clang is installed: scripts/fuzz.sh for a short run.
+# A build failure stops at once; a test failure is reported and the remaining stages still run.
+# Exits non-zero if anything failed. With CI set (CI=true), warnings are errors.
+#
+# Environment: HERON_FUZZ_SECONDS (default 30) bounds the fuzzing run.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+jobs=$(nproc 2>/dev/null || echo 2)
+fuzz_seconds=${HERON_FUZZ_SECONDS:-30}
+failed=()
+
+configure_args=()
+case "${CI:-}" in
+    "" | false | 0) ;;
+    *) configure_args+=(-DHERON_WERROR=ON) ;;
+esac
+
+stage() {
+    printf '\n==> %s\n' "$*"
+}
+
+# Configures a preset quietly; prints CMake's output only when it fails.
+configure() {
+    local preset=$1 log
+    shift
+    log=$(mktemp)
+    if ! cmake --preset "$preset" "${configure_args[@]}" "$@" >"$log" 2>&1; then
+        cat "$log" >&2
+        rm -f "$log"
+        echo "scripts/test.sh: configuring preset $preset failed." >&2
+        exit 1
+    fi
+    grep -E '^CMake (Warning|Deprecation)' -A 6 "$log" >&2 || true
+    rm -f "$log"
+}
+
+build() {
+    local preset=$1
+    if ! cmake --build --preset "$preset" -j "$jobs"; then
+        echo "scripts/test.sh: building preset $preset failed." >&2
+        exit 1
+    fi
+}
+
+run_tests() {
+    local preset=$1
+    if ! ctest --preset "$preset" -j "$jobs" </dev/null; then
+        failed+=("tests ($preset)")
+    fi
+}
+
+stage "Dependencies"
+scripts/deps.sh
+
+stage "Debug build and all test tiers (preset default)"
+configure default
+build default
+run_tests default
+
+stage "AddressSanitizer + UndefinedBehaviorSanitizer: unit and integration tiers (preset asan)"
+configure asan
+build asan
+run_tests asan
+
+stage "Fuzzing (preset fuzz)"
+if ! command -v clang++ >/dev/null 2>&1; then
+    echo "clang++ is not installed: fuzzing skipped."
+elif [[ ! -f tests/fuzz/CMakeLists.txt || ! -x scripts/fuzz.sh ]]; then
+    echo "No fuzz targets in this tree (tests/fuzz, scripts/fuzz.sh): fuzzing skipped."
+else
+    configure fuzz
+    if ! HERON_FUZZ_BUILD_DIR="$PWD/build/fuzz" HERON_FUZZ_JOBS="$jobs" scripts/fuzz.sh "$fuzz_seconds" </dev/null; then
+        failed+=("fuzzing")
+    fi
+fi
+
+echo
+if [[ ${#failed[@]} -gt 0 ]]; then
+    echo "scripts/test.sh: FAILED: ${failed[*]}" >&2
+    exit 1
+fi
+echo "scripts/test.sh: all stages passed."

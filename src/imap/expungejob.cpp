@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "expungejob.h"
+
+#include "imap/session.h"
+
+namespace Heron::Imap {
+
+ExpungeJob::ExpungeJob(Session *session) : Job(session) {}
+
+void ExpungeJob::doStart()
+{
+    if (m_all) {
+        sendCommand(Command(QByteArrayLiteral("EXPUNGE")));
+        return;
+    }
+    if (m_uids.isEmpty()) {
+        fail(makeError(Error::Code::InvalidInput, tr("UID EXPUNGE needs a UID set.")));
+        return;
+    }
+    if (!session()->hasCapability("UIDPLUS")) {
+        fail(makeError(Error::Code::Unsupported, tr("The server does not support UID EXPUNGE (UIDPLUS).")));
+        return;
+    }
+    Command command(QByteArrayLiteral("UID EXPUNGE"));
+    command.set(m_uids);
+    sendCommand(command);
+}
+
+bool ExpungeJob::handleUntagged(const Response &response)
+{
+    if (const auto *number = std::get_if<NumberResponse>(&response)) {
+        if (number->kind != NumberResponse::Kind::Expunge)
+            return false;
+        m_expunged.append(number->number);
+        return true;
+    }
+    if (const auto *vanished = std::get_if<VanishedResponse>(&response)) {
+        if (vanished->earlier)
+            return false;
+        m_vanished.unite(vanished->uids);
+        return true;
+    }
+    return false;
+}
+
+}  // namespace Heron::Imap
