@@ -8,7 +8,8 @@ namespace Heron::Bench {
 
 void printFigure(const char *name, double value, const char *unit)
 {
-    std::printf("%s %.1f %s\n", name, value, unit);
+    // Three decimals for small figures (seconds), one for the rest (MB/s).
+    std::printf(value < 10 && value > -10 ? "%s %.3f %s\n" : "%s %.1f %s\n", name, value, unit);
     std::fflush(stdout);
 }
 

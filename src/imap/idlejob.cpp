@@ -53,7 +53,7 @@ void IdleJob::stop()
 
 void IdleJob::renew()
 {
-    if (m_idling && !m_stopRequested)
+    if (isRunning() && m_idling && !m_stopRequested)
         sendDone();
 }
 

@@ -229,7 +229,9 @@ void Session::Private::open()
     configuration.setPeerVerifyMode(QSslSocket::VerifyPeer);
     if (!settings.extraCaCertificates.isEmpty()) {
         // Setting any CA list turns off loading the system's on demand: add them explicitly.
-        configuration.setCaCertificates(QSslConfiguration::systemCaCertificates() + settings.extraCaCertificates);
+        // Reading the system store takes a noticeable time: once per process is enough.
+        static const QList<QSslCertificate> systemCertificates = QSslConfiguration::systemCaCertificates();
+        configuration.setCaCertificates(systemCertificates + settings.extraCaCertificates);
     }
     socket->setSslConfiguration(configuration);
     socket->setPeerVerifyName(settings.host);

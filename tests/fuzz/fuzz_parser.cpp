@@ -27,6 +27,7 @@ struct Outcome {
     std::vector<Response> responses;
     std::vector<QByteArray> descriptions;
     Heron::Error::Code error = Heron::Error::Code::None;
+    qsizetype buffered = 0;  // bytes left over at the end, when there was no error
 };
 
 // Small deterministic generator (splitmix64) so a crashing input replays exactly.
@@ -105,7 +106,8 @@ Outcome parseWhole(const ParserLimits &limits, QByteArrayView stream)
     Parser parser(limits);
     Outcome outcome;
     parser.append(stream);
-    drain(parser, outcome);
+    if (drain(parser, outcome))
+        outcome.buffered = parser.bufferedBytes();
     return outcome;
 }
 
@@ -135,14 +137,15 @@ Outcome parseChunked(const ParserLimits &limits, QByteArrayView stream, uint8_t 
         parser.append(stream.sliced(position, size));
         position += size;
         if (!drain(parser, outcome))
-            break;
+            return outcome;
     }
+    outcome.buffered = parser.bufferedBytes();
     return outcome;
 }
 
 void requireSame(const Outcome &a, const Outcome &b)
 {
-    if (a.error != b.error || a.responses.size() != b.responses.size())
+    if (a.error != b.error || a.buffered != b.buffered || a.responses.size() != b.responses.size())
         __builtin_trap();
     for (size_t i = 0; i < a.responses.size(); ++i) {
         if (a.descriptions[i] != b.descriptions[i])
@@ -177,7 +180,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         parser.reset();
         Outcome again;
         parser.append(stream);
-        drain(parser, again);
+        if (drain(parser, again))
+            again.buffered = parser.bufferedBytes();
         requireSame(whole, again);
     }
     return 0;

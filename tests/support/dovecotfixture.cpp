@@ -895,19 +895,28 @@ QByteArray DovecotFixture::configText() const
 
 bool DovecotFixture::waitForGreeting(int timeoutMs, QString *failure)
 {
+    // QProcess notices the master's exit only inside its own waits, hence waitForFinished(0).
+    const auto masterAlive = [this] { return m_master->state() == QProcess::Running && !m_master->waitForFinished(0); };
     QDeadlineTimer deadline(timeoutMs);
     while (!deadline.hasExpired()) {
-        if (m_master->state() != QProcess::Running) {
+        if (!masterAlive()) {
             *failure = QStringLiteral("dovecot exited with code %1 before greeting").arg(m_master->exitCode());
             return false;
         }
         QTcpSocket socket;
         socket.connectToHost(QHostAddress::LocalHost, m_imapPort);
         if (socket.waitForConnected(int(deadline.remainingTime()))) {
-            while (!socket.canReadLine() && socket.waitForReadyRead(int(deadline.remainingTime()))) {}
+            // In slices: whatever accepted the connection may not be Dovecot (a port taken
+            // meanwhile), and then only the master's exit tells.
+            while (!socket.canReadLine() && !deadline.hasExpired() && masterAlive() &&
+                   socket.state() == QAbstractSocket::ConnectedState) {
+                socket.waitForReadyRead(int(qMin<qint64>(deadline.remainingTime(), 20)));
+            }
             const QByteArray greeting = socket.readLine();
             if (greeting.startsWith("* OK"))
                 return true;
+            if (!masterAlive())
+                continue;
             *failure = QStringLiteral("unexpected greeting: ") + QString::fromUtf8(greeting);
             return false;
         }

@@ -65,7 +65,8 @@ public:
     // Waits (processing events) until every step ran, or an error was recorded.
     bool waitForScriptEnd(int timeoutMs = 5000);
 
-    // The test certificate (CN=localhost, SAN localhost and 127.0.0.1) and its key.
+    // The test certificate in tests/data/tls (self-signed, CN=localhost, SAN localhost and 127.0.0.1,
+    // valid until 2126) and its key.
     static QSslCertificate certificate();
     static QSslKey privateKey();
 

@@ -4,10 +4,13 @@
 #include "core/logging.h"
 #include "imap/capabilityjob.h"
 #include "imap/compressjob.h"
+#include "imap/enablejob.h"
+#include "imap/idjob.h"
 #include "imap/idlejob.h"
 #include "imap/loginjob.h"
 #include "imap/namespacejob.h"
 #include "imap/session.h"
+#include "imap/wirelog.h"
 #include "support/scriptedserver.h"
 
 #include <QLoggingCategory>
@@ -90,9 +93,11 @@ private Q_SLOTS:
     void commandsWaitWhileIdling();
 
     void compressionBothWays();
+    void enableAndIdArePipelined();
 
     void wireLogRedactsCredentials_data();
     void wireLogRedactsCredentials();
+    void wireLogElidesLongLiterals();
 
 private:
     static SessionSettings settingsFor(const ScriptedServer &server, Security security = Security::None);
@@ -300,10 +305,11 @@ void TestSessionScripted::startTlsAsksCapabilityWhenGreetingHasNone()
 {
     ScriptedServer server;
     server.setScript(R"(
-        S: * OK ready
+        S: * OK [ALERT] Greeting alert before TLS
         C: A0001 CAPABILITY
+        S: * OK [ALERT] Another alert before TLS
         S: * CAPABILITY IMAP4rev1 STARTTLS
-        S: A0001 OK done
+        S: A0001 OK [ALERT] done
         C: A0002 STARTTLS
         S: A0002 OK go
         X: starttls
@@ -314,9 +320,11 @@ void TestSessionScripted::startTlsAsksCapabilityWhenGreetingHasNone()
     QVERIFY(server.start());
     Session session;
     session.setSettings(settingsFor(server, Security::StartTls));
+    QSignalSpy alerts(&session, &Session::alertReceived);
     QVERIFY(open(session));
     QVERIFY(session.isEncrypted());
     QVERIFY(!session.hasCapability("STARTTLS"));
+    QCOMPARE(alerts.count(), 0);
     QVERIFY(server.waitForScriptEnd());
     QCOMPARE(server.errors(), QStringList());
 }
@@ -1186,6 +1194,41 @@ void TestSessionScripted::compressionBothWays()
     QCOMPARE(server.errors(), QStringList());
 }
 
+void TestSessionScripted::enableAndIdArePipelined()
+{
+    ScriptedServer server;
+    server.setScript(R"(
+        S: * OK [CAPABILITY IMAP4rev1 ENABLE ID CONDSTORE QRESYNC] ready
+        C: A0001 ENABLE QRESYNC CONDSTORE
+        C: A0002 ID ("name" "Heron" "version" "0.1.0")
+        S: * ENABLED QRESYNC
+        S: A0001 OK enabled
+        S: * ID ("name" "Dovecot" "vendor" NIL)
+        S: A0002 OK done
+    )");
+    QVERIFY(server.start());
+    Session session;
+    session.setSettings(settingsFor(server));
+    QVERIFY(open(session));
+    auto *enable = new EnableJob(&session);
+    enable->setAutoDelete(false);
+    enable->setCapabilities({"QRESYNC", "CONDSTORE"});
+    auto *id = new IdJob(&session);
+    id->setAutoDelete(false);
+    QSignalSpy enabled(enable, &Job::finished);
+    QSignalSpy identified(id, &Job::finished);
+    enable->start();
+    id->start();
+    QVERIFY(identified.wait(5000));
+    QCOMPARE(enabled.count(), 1);
+    QCOMPARE(enable->enabled(), (Strings{"QRESYNC"}));
+    QCOMPARE(session.enabledCapabilities(), (Strings{"QRESYNC"}));
+    QCOMPARE(id->serverField("NAME"), QByteArray("Dovecot"));
+    QVERIFY(id->serverField("vendor").isNull());
+    QVERIFY(server.waitForScriptEnd());
+    QCOMPARE(server.errors(), QStringList());
+}
+
 // ---------------------------------------------------------------------------------------------
 // Wire log
 
@@ -1244,6 +1287,50 @@ void TestSessionScripted::wireLogRedactsCredentials()
         redacted = redacted || message.contains(QStringLiteral("<redacted>"));
     }
     QVERIFY(redacted);
+}
+
+void TestSessionScripted::wireLogElidesLongLiterals()
+{
+    const QByteArray body(1000, 'x');
+    ScriptedServer server;
+    server.setScript(QStringList{
+        QStringLiteral("S: * OK [CAPABILITY IMAP4rev1] ready"),
+        QStringLiteral("C: A0001 CAPABILITY"),
+        QStringLiteral("S-raw: * 1 FETCH (UID 9 BODY[] {1000}\\r\\n%1)\\r\\n").arg(QString::fromLatin1(body)),
+        QStringLiteral("S: A0001 OK done"),
+    });
+    QVERIFY(server.start());
+
+    g_logMessages.clear();
+    QLoggingCategory::setFilterRules(QStringLiteral("heron.imap.wire.debug=true"));
+    g_previousHandler = qInstallMessageHandler(captureMessages);
+    auto restore = qScopeGuard([] {
+        qInstallMessageHandler(g_previousHandler);
+        QLoggingCategory::setFilterRules(QString());
+    });
+
+    Session session;
+    session.setSettings(settingsFor(server));
+    QVERIFY(open(session));
+    QSignalSpy unsolicited(&session, &Session::unsolicited);
+    auto *job = new CapabilityJob(&session);
+    QSignalSpy finished(job, &Job::finished);
+    job->start();
+    QVERIFY(finished.wait(5000));
+    QCOMPARE(unsolicited.count(), 1);
+    const auto fetch = std::get<FetchResponse>(unsolicited.at(0).at(0).value<Response>());
+    QCOMPARE(fetch.sections.size(), 1);
+    QCOMPARE(fetch.sections.first().data, body);
+
+    bool elided = false;
+    bool sawFetch = false;
+    for (const QString &message : std::as_const(g_logMessages)) {
+        QVERIFY2(!message.contains(QString(WireLog::kMaxLiteralShown + 1, QLatin1Char('x'))), qPrintable(message));
+        elided = elided || message.contains(QStringLiteral("literal of 1000 bytes"));
+        sawFetch = sawFetch || message.contains(QStringLiteral("S: * 1 FETCH (UID 9 BODY[] {1000}"));
+    }
+    QVERIFY(elided);
+    QVERIFY(sawFetch);
 }
 
 QTEST_GUILESS_MAIN(TestSessionScripted)
