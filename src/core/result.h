@@ -38,7 +38,8 @@ struct Error {
 template <typename T>
 class Result {
 public:
-    Result(T value) : m_data(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+    Result(const T &value) : m_data(value) {}  // NOLINT(google-explicit-constructor)
+    Result(T &&value) : m_data(std::move(value)) {}  // NOLINT(google-explicit-constructor)
     Result(Error error) : m_data(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
     bool ok() const { return m_data.index() == 0; }
