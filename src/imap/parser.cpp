@@ -8,6 +8,13 @@
 #include <emmintrin.h>
 #endif
 
+// The small lexing helpers run once per token; GCC does not always inline them on its own.
+#if defined(__GNUC__)
+#define HERON_ALWAYS_INLINE [[gnu::always_inline]] inline
+#else
+#define HERON_ALWAYS_INLINE inline
+#endif
+
 namespace Heron::Imap {
 
 namespace {
@@ -281,21 +288,21 @@ private:
         }
         return false;
     }
-    bool expectChar(char c, const char *what)
+    HERON_ALWAYS_INLINE bool expectChar(char c, const char *what)
     {
         if (tryChar(c))
             return true;
         return protocolError(what);
     }
     // Servers send doubled and trailing spaces; accept any run where one SP belongs.
-    bool skipSpaces()
+    HERON_ALWAYS_INLINE bool skipSpaces()
     {
         const char *start = m_p;
         while (m_p < m_end && *m_p == ' ')
             ++m_p;
         return m_p != start;
     }
-    bool expectSpace()
+    HERON_ALWAYS_INLINE bool expectSpace()
     {
         if (skipSpaces())
             return true;
@@ -325,7 +332,7 @@ private:
     static bool isAtomChar(char c) { return atomChars()[static_cast<unsigned char>(c)]; }
 
     // An atom-like token: the characters up to a space, paren, bracket or line end.
-    QByteArrayView token()
+    HERON_ALWAYS_INLINE QByteArrayView token()
     {
         const char *start = m_p;
         while (m_p < m_end && isAtomChar(*m_p))
@@ -341,7 +348,7 @@ private:
         return QByteArrayView(start, m_p - start);
     }
 
-    bool number64(uint64_t &out)
+    HERON_ALWAYS_INLINE bool number64(uint64_t &out)
     {
         const char *start = m_p;
         uint64_t value = 0;
@@ -376,7 +383,7 @@ private:
         return true;
     }
 
-    bool isNil() const
+    HERON_ALWAYS_INLINE bool isNil() const
     {
         return m_end - m_p >= 3 && asciiUpper(m_p[0]) == 'N' && asciiUpper(m_p[1]) == 'I' && asciiUpper(m_p[2]) == 'L'
             && (m_end - m_p == 3 || !isAtomChar(m_p[3]));
@@ -1009,7 +1016,9 @@ bool ResponseReader::addresses(Addresses &out)
             return limitError("too many addresses in one header");
         if (!expectChar('(', "expected an address") || !enter())
             return false;
-        Address a;
+        if (out.isEmpty())
+            out.reserve(2);
+        Address &a = out.emplaceBack();
         skipSpaces();
         if (!string(a.name) || !expectSpace() || !string(a.adl) || !expectSpace() || !string(a.mailbox)
             || !expectSpace() || !string(a.host))
@@ -1018,7 +1027,6 @@ bool ResponseReader::addresses(Addresses &out)
         if (!expectChar(')', "expected ) after an address"))
             return false;
         leave();
-        out.append(std::move(a));
         skipSpaces();
     }
     leave();
@@ -1030,8 +1038,23 @@ bool ResponseReader::envelope(Envelope &e)
     if (!expectChar('(', "expected an envelope") || !enter())
         return false;
     skipSpaces();
-    if (!string(e.date) || !expectSpace() || !string(e.subject) || !expectSpace() || !addresses(e.from)
-        || !expectSpace() || !addresses(e.sender) || !expectSpace() || !addresses(e.replyTo) || !expectSpace()
+    if (!string(e.date) || !expectSpace() || !string(e.subject) || !expectSpace())
+        return false;
+    const char *fromStart = m_p;
+    if (!addresses(e.from))
+        return false;
+    const qsizetype fromLength = m_p - fromStart;
+    // Servers repeat From as Sender and Reply-To when those headers are absent (RFC 3501 §7.4.2):
+    // share the parsed list instead of parsing and allocating it twice more.
+    auto sameAsFrom = [&](Addresses &target) {
+        if (m_end - m_p >= fromLength && std::memcmp(m_p, fromStart, size_t(fromLength)) == 0 && fromLength > 3) {
+            target = e.from;
+            m_p += fromLength;
+            return true;
+        }
+        return addresses(target);
+    };
+    if (!expectSpace() || !sameAsFrom(e.sender) || !expectSpace() || !sameAsFrom(e.replyTo) || !expectSpace()
         || !addresses(e.to) || !expectSpace() || !addresses(e.cc) || !expectSpace() || !addresses(e.bcc)
         || !expectSpace() || !string(e.inReplyTo) || !expectSpace() || !string(e.messageId))
         return false;
@@ -1056,10 +1079,11 @@ bool ResponseReader::bodyParameters(Parameters &out)
             return protocolError("unterminated body parameters");
         if (out.size() >= m_limits.maxListItems)
             return limitError("too many body parameters");
-        QByteArray name, value;
-        if (!stringLower(name) || !expectSpace() || !string(value))
+        if (out.isEmpty())
+            out.reserve(2);
+        auto &parameter = out.emplaceBack();
+        if (!stringLower(parameter.first) || !expectSpace() || !string(parameter.second))
             return false;
-        out.append({std::move(name), std::move(value)});
         skipSpaces();
     }
     leave();

@@ -1200,6 +1200,46 @@ void TestParser::envelopes_data()
                    return fetchEnvelope(6, e);
                }()}
             << kNoError;
+    // The parser shares the From list with Sender and Reply-To when their bytes are identical;
+    // these rows pin that only identical lists are shared.
+    QTest::newRow("sender and reply-to repeat from")
+            << QByteArray("* 8 FETCH (ENVELOPE (NIL NIL ((\"Al\" NIL \"al\" \"ex.org\")) ((\"Al\" NIL \"al\" "
+                          "\"ex.org\")) ((\"Al\" NIL \"al\" \"ex.org\")) NIL NIL NIL NIL NIL))\r\n")
+            << Responses{[] {
+                   Envelope e;
+                   e.from = e.sender = e.replyTo = {address("Al", "al", "ex.org")};
+                   return fetchEnvelope(8, e);
+               }()}
+            << kNoError;
+    QTest::newRow("sender starts like from but has a second address")
+            << QByteArray("* 8 FETCH (ENVELOPE (NIL NIL ((\"Al\" NIL \"al\" \"ex.org\")) ((\"Al\" NIL \"al\" "
+                          "\"ex.org\")(NIL NIL \"bo\" \"ex.org\")) NIL NIL NIL NIL NIL NIL))\r\n")
+            << Responses{[] {
+                   Envelope e;
+                   e.from = {address("Al", "al", "ex.org")};
+                   e.sender = {address("Al", "al", "ex.org"), address(QByteArray(), "bo", "ex.org")};
+                   return fetchEnvelope(8, e);
+               }()}
+            << kNoError;
+    QTest::newRow("reply-to differs from from in one byte")
+            << QByteArray("* 8 FETCH (ENVELOPE (NIL NIL ((\"Al\" NIL \"al\" \"ex.org\")) NIL ((\"Al\" NIL \"al\" "
+                          "\"ex.net\")) NIL NIL NIL NIL NIL))\r\n")
+            << Responses{[] {
+                   Envelope e;
+                   e.from = {address("Al", "al", "ex.org")};
+                   e.replyTo = {address("Al", "al", "ex.net")};
+                   return fetchEnvelope(8, e);
+               }()}
+            << kNoError;
+    QTest::newRow("sender repeats from with a literal name")
+            << QByteArray("* 8 FETCH (ENVELOPE (NIL NIL (({2}\r\nAl NIL \"al\" \"ex.org\")) (({2}\r\nAl NIL \"al\" "
+                          "\"ex.org\")) NIL NIL NIL NIL NIL NIL))\r\n")
+            << Responses{[] {
+                   Envelope e;
+                   e.from = e.sender = {address("Al", "al", "ex.org")};
+                   return fetchEnvelope(8, e);
+               }()}
+            << kNoError;
     QTest::newRow("envelope with nine fields")
             << QByteArray("* 7 FETCH (ENVELOPE (NIL NIL NIL NIL NIL NIL NIL NIL NIL))\r\n") << Responses{} << kProtocol;
     QTest::newRow("address with three fields")
