@@ -53,7 +53,7 @@ for bench in "${benches[@]}"; do
         raw_fetch)
             for count in "${message_counts[@]}"; do
                 echo "# raw_fetch against a private Dovecot with $count messages" >&2
-                "$build_dir/bench/bench_raw_fetch" --fixture "$count" || status=1
+                "$build_dir/bench/bench_raw_fetch" --fixture "$count" --repeat 3 || status=1
             done
             ;;
     esac

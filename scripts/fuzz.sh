@@ -15,6 +15,10 @@
 # The seed corpus (tests/fuzz/corpus/parser) is copied into a temporary working corpus: the run
 # never writes into the source tree. A crash, leak or timeout leaves its input in the temporary
 # directory, whose path is printed; the script then exits with libFuzzer's non-zero code.
+# Replay one input with "build/fuzz/tests/fuzz/fuzz_parser FILE", shrink it with
+# "fuzz_parser -minimize_crash=1 -runs=10000 FILE", and keep it in tests/fuzz/crashers/ once the
+# parser has a regression row for it. Seed and crash files start with two selector bytes (chunking
+# pattern, limits; see tests/fuzz/fuzz_parser.cpp) before the server bytes.
 set -euo pipefail
 
 seconds="${1:-60}"

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // libFuzzer target for the incremental IMAP response parser.
 //
-// Input layout: byte 0 picks how the stream is cut into chunks, byte 1 picks the limits; the
-// rest is the server byte stream. Every stream is parsed twice, in one append and in chunks,
-// and both runs must produce the same responses and the same error: the parser promises
-// identical results whatever the chunking (parser.h).
+// Input layout: byte 0 picks how the stream is cut into chunks (% 4: whole, byte by byte, random
+// sizes 1-16, random sizes 1-4096; bit 0x10 also checks reset()), byte 1 picks the limits (% 3:
+// tight, roomy, production); the rest is the server byte stream. Every stream is parsed twice,
+// in one append and in chunks, and both runs must produce the same responses, the same error and
+// the same leftover: the parser promises identical results whatever the chunking (parser.h).
 
 #include "imap/parser.h"
 #include "imap/response.h"
