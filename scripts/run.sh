@@ -24,7 +24,13 @@ fi
 cmake --build --preset release --target heron -j "$(nproc 2>/dev/null || echo 2)"
 
 heron=$build_dir/src/app/heron
-if [[ "$(uname -s)" == Linux && -z "${DISPLAY:-}" && -z "${WAYLAND_DISPLAY:-}" && -z "${QT_QPA_PLATFORM:-}" ]]; then
+opens_window=yes
+for argument in "$@"; do
+    case "$argument" in
+        -h | --help | --help-all | -v | --version) opens_window=no ;;
+    esac
+done
+if [[ $opens_window == yes && "$(uname -s)" == Linux && -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}${QT_QPA_PLATFORM:-}" ]]; then
     echo "scripts/run.sh: no display found (DISPLAY and WAYLAND_DISPLAY are unset); Heron's window needs one." >&2
     echo "Without a desktop, try: xvfb-run -a scripts/run.sh $*" >&2
 fi
