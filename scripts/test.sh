@@ -7,12 +7,12 @@
 # A build failure stops at once; a test failure is reported and the remaining stages still run.
 # Exits non-zero if anything failed. With CI set (CI=true), warnings are errors.
 #
-# Environment: HERON_FUZZ_SECONDS (default 30) bounds the fuzzing run.
+# Environment: HERON_FUZZ_SECONDS (default 60) bounds the fuzzing run.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 jobs=$(nproc 2>/dev/null || echo 2)
-fuzz_seconds=${HERON_FUZZ_SECONDS:-30}
+fuzz_seconds=${HERON_FUZZ_SECONDS:-60}
 failed=()
 
 configure_args=()

@@ -57,7 +57,9 @@ bool answeredOnTerminal(int argc, char *argv[])
         arguments.append(QString::fromLocal8Bit(argv[i]));
     QCommandLineParser parser;
     const CommandLine options = describeCommandLine(parser);
-    parser.parse(arguments);
+    // An unknown option is also answered on the terminal: the error needs no display either.
+    if (!parser.parse(arguments))
+        return true;
     return parser.isSet(options.help) || parser.isSet(QStringLiteral("help-all")) || parser.isSet(options.version);
 }
 
@@ -85,7 +87,7 @@ int main(int argc, char *argv[])
         installTranslations(app);
         QCommandLineParser parser;
         describeCommandLine(parser);
-        parser.process(app);  // prints help or version and exits
+        parser.process(app);  // prints help, version or the error, and exits
         return 0;
     }
 
