@@ -48,11 +48,23 @@ build() {
     fi
 }
 
+# Counts over every ctest run, for the closing "N passed, N failed" line.
+tests_total=0
+tests_failed=0
+
 run_tests() {
-    local preset=$1
-    if ! ctest --preset "$preset" -j "$jobs" </dev/null; then
+    local preset=$1 log summary
+    log=$(mktemp)
+    if ! ctest --preset "$preset" -j "$jobs" </dev/null | tee "$log"; then
         failed+=("tests ($preset)")
     fi
+    # "100% tests passed, 0 tests failed out of 10"
+    summary=$(grep -E '[0-9]+ tests failed out of [0-9]+' "$log" | tail -n 1 || true)
+    if [[ $summary =~ ([0-9]+)\ tests\ failed\ out\ of\ ([0-9]+) ]]; then
+        tests_failed=$((tests_failed + BASH_REMATCH[1]))
+        tests_total=$((tests_total + BASH_REMATCH[2]))
+    fi
+    rm -f "$log"
 }
 
 stage "Dependencies"
@@ -83,6 +95,8 @@ fi
 echo
 if [[ ${#failed[@]} -gt 0 ]]; then
     echo "scripts/test.sh: FAILED: ${failed[*]}" >&2
+    echo "ctest: $((tests_total - tests_failed)) passed, ${tests_failed} failed"
     exit 1
 fi
 echo "scripts/test.sh: all stages passed."
+echo "ctest: $((tests_total - tests_failed)) passed, ${tests_failed} failed"
