@@ -40,7 +40,8 @@ private Q_SLOTS:
     void wrongPasswordGivesServerText();
     void compressionCarriesCommands();
     void idleSeesDeliveredMessage();
-    void wrongHostCertificateIsRejected();
+    void untrustedCertificateIsRejected_data();
+    void untrustedCertificateIsRejected();
 
 private:
     SessionSettings settings(Security security) const;
@@ -216,28 +217,48 @@ void TestSessionDovecot::idleSeesDeliveredMessage()
     QVERIFY(idleFinished.wait(kTimeoutMs));
 }
 
-void TestSessionDovecot::wrongHostCertificateIsRejected()
+void TestSessionDovecot::untrustedCertificateIsRejected_data()
 {
+    QTest::addColumn<DovecotFixture::ServerCertificate>("certificate");
+    QTest::addColumn<bool>("trustTestCa");
+    QTest::newRow("wrong host") << DovecotFixture::ServerCertificate::WrongHost << true;
+    QTest::newRow("expired") << DovecotFixture::ServerCertificate::Expired << true;
+    QTest::newRow("self-signed") << DovecotFixture::ServerCertificate::SelfSigned << true;
+    QTest::newRow("unknown CA") << DovecotFixture::ServerCertificate::SignedByTestCa << false;
+}
+
+// QUALITY.md: expired, wrong host, self-signed, unknown CA → the connection closes before any
+// command (so no credentials) is sent; an exception pinned to (host, port, leaf key) lets it in.
+void TestSessionDovecot::untrustedCertificateIsRejected()
+{
+    QFETCH(DovecotFixture::ServerCertificate, certificate);
+    QFETCH(bool, trustTestCa);
+
     DovecotFixture fixture;
     DovecotFixture::Options options;
     options.users = {QStringLiteral("erin")};
-    options.serverCertificate = DovecotFixture::ServerCertificate::WrongHost;
+    options.serverCertificate = certificate;
     options.compressDeflate = false;
     QVERIFY2(fixture.start(options), qPrintable(fixture.errorString()));
 
     SessionSettings s = settings(Security::ImplicitTls);
     s.port = fixture.imapsPort();
-    s.extraCaCertificates = {fixture.caCertificate()};
+    s.extraCaCertificates.clear();
+    if (trustTestCa)
+        s.extraCaCertificates = {fixture.caCertificate()};
 
     {
         Session session;
         session.setSettings(s);
         QSignalSpy rejected(&session, &Session::certificateRejected);
+        QSignalSpy opened(&session, &Session::opened);
         QSignalSpy closed(&session, &Session::closed);
         session.open();
         QVERIFY(closed.wait(kTimeoutMs));
         QCOMPARE(errorOf(closed).code, Error::Code::Tls);
         QCOMPARE(rejected.count(), 1);
+        QCOMPARE(opened.count(), 0);
+        QCOMPARE(session.stats().commands, quint64(0));
     }
 
     // The user's exception for exactly this host, port and key lets the same server in.
