@@ -80,7 +80,10 @@ bool FetchJob::handleUntagged(const Response &response)
     if (const auto *fetch = std::get_if<FetchResponse>(&response)) {
         if (!isMine(*fetch))
             return false;
-        if (m_pending && m_pending->sequence == fetch->sequence) {
+        // Same sequence number, different UID: an EXPUNGE came between (allowed during UID FETCH,
+        // RFC 3501 §7.4.1), so this is another message.
+        if (m_pending && m_pending->sequence == fetch->sequence
+            && (!m_pending->uid || !fetch->uid || *m_pending->uid == *fetch->uid)) {
             m_pending->merge(FetchResponse(*fetch));
             return true;
         }

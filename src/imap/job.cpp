@@ -80,8 +80,11 @@ void Job::finish()
         return;
     m_done = true;
     m_running = false;
+    // A slot may delete the job (or its session, which owns it).
+    QPointer<Job> guard(this);
     Q_EMIT finished();
-    complete();
+    if (guard)
+        complete();
 }
 
 void Job::fail(Error error)
@@ -94,8 +97,10 @@ void Job::fail(Error error)
     m_running = false;
     m_error = std::move(error);
     qCDebug(lcImap) << metaObject()->className() << "failed:" << m_error.message;
+    QPointer<Job> guard(this);
     Q_EMIT failed(m_error);
-    complete();
+    if (guard)
+        complete();
 }
 
 void Job::failFromResponse(const StatusResponse &response, const QString &what)

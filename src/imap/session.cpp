@@ -3,6 +3,7 @@
 
 #include "core/logging.h"
 #include "imap/compressor.h"
+#include "imap/idlejob.h"
 #include "imap/job.h"
 #include "imap/wirelog.h"
 
@@ -80,7 +81,12 @@ QByteArray publicKeySha256(const QSslCertificate &certificate)
 {
     if (certificate.isNull())
         return {};
-    return QCryptographicHash::hash(certificate.publicKey().toDer(), QCryptographicHash::Sha256);
+    // A key Qt cannot read (Ed25519, for one) comes out empty; the hash of nothing would be shared by
+    // every such certificate, so there is nothing to pin.
+    const QByteArray key = certificate.publicKey().toDer();
+    if (key.isEmpty())
+        return {};
+    return QCryptographicHash::hash(key, QCryptographicHash::Sha256);
 }
 
 // The connection's machinery. Session keeps the state jobs read; Private owns the socket, the
@@ -202,6 +208,9 @@ void Session::Private::open()
     wireLog = WireLog(++s_connectionCounter);
     parser = Parser(settings.limits);
     compressor.reset();
+    currentChunk.clear();
+    inflatePending = false;
+    leftoverToInflate.clear();
     tagCounter = 0;
     inFlight.clear();
     queue.clear();
@@ -267,6 +276,9 @@ void Session::Private::teardownSocket(bool graceful)
         old->disconnectFromHost();
     else
         old->abort();
+    // We may be inside one of the socket's signals, and a slot may delete the session next: the socket
+    // must not go with it (as a child) before its signal returns.
+    old->setParent(nullptr);
     old->deleteLater();
 }
 
@@ -428,8 +440,9 @@ void Session::Private::onDisconnected()
         return;
     // Anything still buffered (a BYE right before the close) is read first.
     if (socket && socket->bytesAvailable() > 0) {
+        QPointer<Session> guard(q);
         onReadyRead();
-        if (phase == Phase::Closed)
+        if (!guard || phase == Phase::Closed)
             return;
     }
     if (phase == Phase::LoggingOut) {
@@ -577,8 +590,9 @@ void Session::Private::handleGreeting(const Response &response)
                                                   "that must be encrypted; the connection was closed.")));
         return;
     }
+    QPointer<Session> guard(q);
     maybeEmitAlert(*status);
-    if (phase == Phase::Closed)
+    if (!guard || phase == Phase::Closed)
         return;
     const bool hasCapabilities = status->code.kind == ResponseCode::Kind::Capability;
     if (security == Security::StartTls) {
@@ -663,7 +677,8 @@ void Session::Private::handleUntagged(Response &&response)
     QList<QPointer<Job>> offered;
     const QList<InFlight> current = inFlight;
     for (const InFlight &entry : current) {
-        if (!entry.job || offered.contains(entry.job))
+        // A command still in the queue has not reached the server: this cannot be its answer.
+        if (!entry.written || !entry.job || offered.contains(entry.job))
             continue;
         offered.append(entry.job);
         const bool claimed = entry.job->handleUntagged(response);
@@ -944,11 +959,23 @@ void Session::logout()
     case Private::Phase::Closed:
     case Private::Phase::LoggingOut:
         return;
-    case Private::Phase::Ready:
+    case Private::Phase::Ready: {
         d->phase = Private::Phase::LoggingOut;
+        QPointer<Session> guard(this);
         setState(State::LoggingOut);
+        if (!guard || d->phase != Private::Phase::LoggingOut)
+            return;
+        // RFC 2177 §3: LOGOUT waits behind IDLE; end it now rather than at its next renewal.
+        const auto entries = d->inFlight;
+        for (const auto &entry : entries) {
+            if (auto *idle = qobject_cast<IdleJob *>(entry.job.data()))
+                idle->stop();
+        }
+        if (!guard || d->phase != Private::Phase::LoggingOut)
+            return;
         d->enqueue(nullptr, Command(QByteArrayLiteral("LOGOUT")), Private::Internal::Logout);
         return;
+    }
     default:
         // Still opening: nothing to log out of.
         d->abort(Error{}, true);
