@@ -68,9 +68,15 @@ QByteArray quote(QByteArrayView text)
 
 }  // namespace
 
+static bool breaksLine(QByteArrayView text)
+{
+    return text.contains('\r') || text.contains('\n') || text.contains('\0');
+}
+
 Command::Command(QByteArray name)
     : m_name(std::move(name))
 {
+    m_valid = !breaksLine(m_name);
 }
 
 void Command::addText(QByteArray text)
@@ -85,6 +91,8 @@ void Command::addText(QByteArray text)
 
 Command &Command::atom(QByteArrayView text)
 {
+    if (breaksLine(text))
+        m_valid = false;
     addText(text.toByteArray());
     return *this;
 }

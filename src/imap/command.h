@@ -37,6 +37,10 @@ public:
 
     const QByteArray &name() const { return m_name; }
 
+    // False when a name or an atom() argument holds CR, LF or NUL: sent, it would end the command
+    // early and let the rest be read as another command. Job::sendCommand refuses such commands.
+    bool isValid() const { return m_valid; }
+
     // The bytes to send, split where a synchronizing literal must wait for "+": every chunk but
     // the last ends with "{n}\r\n"; the last ends with "\r\n".
     QList<QByteArray> serialize(QByteArrayView tag, LiteralSupport literals) const;
@@ -57,6 +61,7 @@ private:
     QList<Part> m_parts;
     bool m_sensitive = false;
     bool m_openListPending = false;
+    bool m_valid = true;
 };
 
 }  // namespace Heron::Imap

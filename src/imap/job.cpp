@@ -55,6 +55,12 @@ QByteArray Job::sendCommand(const Command &command)
         fail(makeError(Error::Code::Network, tr("Not connected to the server.")));
         return {};
     }
+    if (!command.isValid()) {
+        fail(makeError(Error::Code::InvalidInput,
+                       tr("The %1 command was not sent: an argument contains a line break.")
+                           .arg(QString::fromLatin1(command.name()))));
+        return {};
+    }
     const QByteArray tag = m_session->send(this, command);
     if (tag.isEmpty()) {
         fail(makeError(Error::Code::Network, tr("Not connected to the server.")));

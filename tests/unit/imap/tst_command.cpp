@@ -21,6 +21,8 @@ private Q_SLOTS:
     void serialize();
     void describe_data();
     void describe();
+    void validity_data();
+    void validity();
 };
 
 void TestCommand::serialize_data()
@@ -149,6 +151,29 @@ void TestCommand::describe()
     QFETCH(CommandBuilder, build);
     QFETCH(QByteArray, description);
     QCOMPARE(build().describe("A1"), description);
+}
+
+void TestCommand::validity_data()
+{
+    QTest::addColumn<CommandBuilder>("build");
+    QTest::addColumn<bool>("valid");
+    QTest::newRow("plain atoms") << CommandBuilder([] { return Command("UID STORE").atom("1:3").atom("+FLAGS"); })
+                                 << true;
+    QTest::newRow("CRLF in a string becomes a literal")
+        << CommandBuilder([] { return Command("SELECT").string("a\r\nb"); }) << true;
+    QTest::newRow("CRLF in an atom") << CommandBuilder([] { return Command("STORE").atom("$x\r\nA9 LOGOUT"); })
+                                     << false;
+    QTest::newRow("LF in an atom") << CommandBuilder([] { return Command("STORE").atom("a\nb"); }) << false;
+    QTest::newRow("NUL in an atom") << CommandBuilder([] { return Command("STORE").atom(QByteArray("a\0b", 3)); })
+                                    << false;
+    QTest::newRow("CR in the name") << CommandBuilder([] { return Command("NOOP\r"); }) << false;
+}
+
+void TestCommand::validity()
+{
+    QFETCH(CommandBuilder, build);
+    QFETCH(bool, valid);
+    QCOMPARE(build().isValid(), valid);
 }
 
 QTEST_GUILESS_MAIN(TestCommand)

@@ -47,6 +47,7 @@ private Q_SLOTS:
     void searchReadsOnlyItsOwnESearch();
     void searchWithoutESearch();
     void storeUnchangedSince();
+    void storeRefusesKeywordWithLineBreak();
     void move_data();
     void move();
     void moveWithoutCapabilitySendsNothing();
@@ -472,6 +473,34 @@ void JobsCommandsTest::storeUnchangedSince()
     QCOMPARE(store->fetched().size(), 2);
     QCOMPARE(store->modified(), UidSet::fromRange(3, 3));
     QCOMPARE(unsolicited.size(), 1);
+}
+
+// A keyword with CRLF must not end the STORE early and smuggle a second command (here DELETE)
+// onto the wire: the job fails before anything is sent, and the next command still works.
+void JobsCommandsTest::storeRefusesKeywordWithLineBreak()
+{
+    OPEN_SESSION(server, R"(
+        S: * PREAUTH [CAPABILITY IMAP4rev1] ready
+        C: A0001 NOOP
+        S: A0001 OK done
+    )");
+    auto store = make<StoreJob>(session.get());
+    store->setUids(UidSet::fromRange(1, 1));
+    store->setFlags({"$x\r\nA9 DELETE INBOX"});
+    QSignalSpy failed(store.get(), &Job::failed);
+    store->start();
+    QCOMPARE(failed.size(), 1);
+    QCOMPARE(failed.at(0).at(0).value<Heron::Error>().code, Error::Code::InvalidInput);
+
+    class NoopJob : public Job {
+    public:
+        using Job::Job;
+        void doStart() override { sendCommand(Command("NOOP")); }
+    };
+    NoopJob noop(session.get());
+    noop.setAutoDelete(false);
+    QVERIFY(runJob(&noop));
+    FINISH_SCRIPT(server);
 }
 
 void JobsCommandsTest::move_data()
