@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "accountstore.h"
+
+#include "database.h"
+#include "sqlsupport.h"
+
+namespace Heron::Store {
+
+Result<qint64> AccountStore::add(const QString &key, const QString &displayName)
+{
+    Transaction transaction(m_database);
+    if (!transaction.isActive())
+        return transaction.error();
+    QSqlQuery query(transaction.connection());
+    query.prepare(QStringLiteral("INSERT INTO accounts (account_key, display_name) VALUES (?, ?)"));
+    query.addBindValue(Sql::text(key));
+    query.addBindValue(Sql::text(displayName));
+    if (!query.exec())
+        return Sql::error(query, QStringLiteral("Cannot add the account %1").arg(key));
+    const qint64 id = query.lastInsertId().toLongLong();
+    transaction.changes().changedAccounts.append(id);
+    if (auto committed = transaction.commit(); !committed)
+        return committed.error();
+    return id;
+}
+
+Result<bool> AccountStore::remove(qint64 accountId)
+{
+    Transaction transaction(m_database);
+    if (!transaction.isActive())
+        return transaction.error();
+    QSqlQuery query(transaction.connection());
+    query.prepare(QStringLiteral("SELECT id FROM folders WHERE account_id = ?"));
+    query.addBindValue(accountId);
+    if (!query.exec())
+        return Sql::error(query, QStringLiteral("Cannot list the folders of an account"));
+    while (query.next())
+        transaction.changes().removedFolders.append(query.value(0).toLongLong());
+    query.finish();
+    query.prepare(QStringLiteral("DELETE FROM accounts WHERE id = ?"));
+    query.addBindValue(accountId);
+    if (!query.exec())
+        return Sql::error(query, QStringLiteral("Cannot remove an account"));
+    transaction.changes().changedAccounts.append(accountId);
+    return transaction.commit();
+}
+
+Result<QList<AccountRecord>> AccountStore::accounts() const
+{
+    QSqlQuery query(m_database.connection());
+    if (!query.exec(QStringLiteral("SELECT id, account_key, display_name FROM accounts ORDER BY id")))
+        return Sql::error(query, QStringLiteral("Cannot list the accounts"));
+    QList<AccountRecord> result;
+    while (query.next())
+        result.append({query.value(0).toLongLong(), query.value(1).toString(), query.value(2).toString()});
+    return result;
+}
+
+Result<qint64> AccountStore::idForKey(const QString &key) const
+{
+    QSqlQuery query(m_database.connection());
+    query.prepare(QStringLiteral("SELECT id FROM accounts WHERE account_key = ?"));
+    query.addBindValue(Sql::text(key));
+    if (!query.exec())
+        return Sql::error(query, QStringLiteral("Cannot look up an account"));
+    return query.next() ? query.value(0).toLongLong() : qint64(0);
+}
+
+}  // namespace Heron::Store

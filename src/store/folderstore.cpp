@@ -1,0 +1,387 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "folderstore.h"
+
+#include "database.h"
+#include "messagerows.h"
+#include "sqlsupport.h"
+#include "storelogging.h"
+
+#include <QSet>
+
+namespace Heron::Store {
+
+namespace {
+
+const QString kFolderColumns = QStringLiteral(
+        "id, account_id, path, delimiter, special_use, attributes, subscribed, selected_for_sync, uidvalidity, "
+        "uidnext, highestmodseq, synced_down_to, message_count, unread_count, window_start, last_full_sync, "
+        "last_incremental_sync");
+
+FolderRecord folderFromQuery(const QSqlQuery &query)
+{
+    FolderRecord folder;
+    folder.id = query.value(0).toLongLong();
+    folder.accountId = query.value(1).toLongLong();
+    folder.listing.path = query.value(2).toString();
+    folder.listing.delimiter = query.value(3).toString();
+    folder.listing.specialUse = query.value(4).toString();
+    folder.listing.attributes = query.value(5).toString().split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    folder.listing.subscribed = query.value(6).toBool();
+    folder.selectedForSync = query.value(7).toBool();
+    folder.state.uidValidity = query.value(8).toUInt();
+    folder.state.uidNext = query.value(9).toUInt();
+    folder.state.highestModSeq = query.value(10).toULongLong();
+    folder.state.syncedDownTo = query.value(11).toUInt();
+    folder.messageCount = query.value(12).toInt();
+    folder.unreadCount = query.value(13).toInt();
+    folder.windowStart = Sql::toDateTime(query.value(14));
+    folder.lastFullSync = Sql::toDateTime(query.value(15));
+    folder.lastIncrementalSync = Sql::toDateTime(query.value(16));
+    return folder;
+}
+
+Result<bool> updateFolderColumn(Database &database, qint64 folderId, const QString &column, const QVariant &value)
+{
+    Transaction transaction(database);
+    if (!transaction.isActive())
+        return transaction.error();
+    QSqlQuery query(transaction.connection());
+    query.prepare(QStringLiteral("UPDATE folders SET %1 = ? WHERE id = ?").arg(column));
+    query.addBindValue(value);
+    query.addBindValue(folderId);
+    if (!query.exec())
+        return Sql::error(query, QStringLiteral("Cannot update a folder"));
+    if (query.numRowsAffected() == 0)
+        return makeError(Error::Code::InvalidInput, QStringLiteral("No folder with id %1").arg(folderId));
+    transaction.changes().folderChanged(folderId);
+    return transaction.commit();
+}
+
+}  // namespace
+
+Result<QList<qint64>> FolderStore::upsertFolders(qint64 accountId, const QList<FolderListing> &listings)
+{
+    Transaction transaction(m_database);
+    if (!transaction.isActive())
+        return transaction.error();
+    QSqlQuery find(transaction.connection());
+    QSqlQuery insert(transaction.connection());
+    QSqlQuery update(transaction.connection());
+    find.prepare(QStringLiteral("SELECT ") + kFolderColumns +
+                 QStringLiteral(" FROM folders WHERE account_id = ? AND path = ?"));
+    insert.prepare(
+            QStringLiteral("INSERT INTO folders (account_id, path, delimiter, special_use, attributes, subscribed) "
+                           "VALUES (?, ?, ?, ?, ?, ?)"));
+    update.prepare(QStringLiteral("UPDATE folders SET delimiter = ?, special_use = ?, attributes = ?, subscribed = ? "
+                                  "WHERE id = ?"));
+    QList<qint64> ids;
+    ids.reserve(listings.size());
+    for (const FolderListing &listing : listings) {
+        find.addBindValue(accountId);
+        find.addBindValue(Sql::text(listing.path));
+        if (!find.exec())
+            return Sql::error(find, QStringLiteral("Cannot look up a folder"));
+        if (find.next()) {
+            const FolderRecord stored = folderFromQuery(find);
+            find.finish();
+            ids.append(stored.id);
+            if (stored.listing == listing)
+                continue;
+            update.addBindValue(Sql::text(listing.delimiter));
+            update.addBindValue(Sql::text(listing.specialUse));
+            update.addBindValue(Sql::text(listing.attributes.join(QLatin1Char(' '))));
+            update.addBindValue(listing.subscribed ? 1 : 0);
+            update.addBindValue(stored.id);
+            if (!update.exec())
+                return Sql::error(update, QStringLiteral("Cannot update the folder %1").arg(listing.path));
+            transaction.changes().folderChanged(stored.id);
+        } else {
+            find.finish();
+            insert.addBindValue(accountId);
+            insert.addBindValue(Sql::text(listing.path));
+            insert.addBindValue(Sql::text(listing.delimiter));
+            insert.addBindValue(Sql::text(listing.specialUse));
+            insert.addBindValue(Sql::text(listing.attributes.join(QLatin1Char(' '))));
+            insert.addBindValue(listing.subscribed ? 1 : 0);
+            if (!insert.exec())
+                return Sql::error(insert, QStringLiteral("Cannot add the folder %1").arg(listing.path));
+            ids.append(insert.lastInsertId().toLongLong());
+            transaction.changes().folderChanged(ids.constLast());
+        }
+    }
+    if (auto committed = transaction.commit(); !committed)
+        return committed.error();
+    return ids;
+}
+
+Result<bool> FolderStore::removeFolder(qint64 folderId)
+{
+    Transaction transaction(m_database);
+    if (!transaction.isActive())
+        return transaction.error();
+    QSqlQuery query(transaction.connection());
+    query.prepare(QStringLiteral("DELETE FROM folders WHERE id = ?"));
+    query.addBindValue(folderId);
+    if (!query.exec())
+        return Sql::error(query, QStringLiteral("Cannot remove a folder"));
+    transaction.changes().removedFolders.append(folderId);
+    return transaction.commit();
+}
+
+Result<bool> FolderStore::setSelectedForSync(qint64 folderId, bool selected)
+{
+    return updateFolderColumn(m_database, folderId, QStringLiteral("selected_for_sync"), selected ? 1 : 0);
+}
+
+Result<bool> FolderStore::setWindowStart(qint64 folderId, const QDateTime &windowStart)
+{
+    return updateFolderColumn(m_database, folderId, QStringLiteral("window_start"), Sql::fromDateTime(windowStart));
+}
+
+Result<FolderRecord> FolderStore::folder(qint64 folderId) const
+{
+    QSqlQuery query(m_database.connection());
+    query.prepare(QStringLiteral("SELECT ") + kFolderColumns + QStringLiteral(" FROM folders WHERE id = ?"));
+    query.addBindValue(folderId);
+    if (!query.exec())
+        return Sql::error(query, QStringLiteral("Cannot read a folder"));
+    if (!query.next())
+        return makeError(Error::Code::InvalidInput, QStringLiteral("No folder with id %1").arg(folderId));
+    return folderFromQuery(query);
+}
+
+Result<QList<FolderRecord>> FolderStore::folders(qint64 accountId) const
+{
+    QSqlQuery query(m_database.connection());
+    query.prepare(QStringLiteral("SELECT ") + kFolderColumns +
+                  QStringLiteral(" FROM folders WHERE account_id = ? ORDER BY path"));
+    query.addBindValue(accountId);
+    if (!query.exec())
+        return Sql::error(query, QStringLiteral("Cannot list folders"));
+    QList<FolderRecord> result;
+    while (query.next())
+        result.append(folderFromQuery(query));
+    return result;
+}
+
+Result<qint64> FolderStore::idForPath(qint64 accountId, const QString &path) const
+{
+    QSqlQuery query(m_database.connection());
+    query.prepare(QStringLiteral("SELECT id FROM folders WHERE account_id = ? AND path = ?"));
+    query.addBindValue(accountId);
+    query.addBindValue(path);
+    if (!query.exec())
+        return Sql::error(query, QStringLiteral("Cannot look up a folder"));
+    return query.next() ? query.value(0).toLongLong() : qint64(0);
+}
+
+Result<SyncBatchOutcome> FolderStore::applySyncBatch(qint64 folderId, const SyncBatch &batch)
+{
+    // Resolve the removed UIDs to stored rows first; a UID both fetched and removed is removed.
+    QList<qint64> removals;
+    {
+        QSqlQuery query(m_database.connection());
+        query.prepare(QStringLiteral("SELECT uidvalidity FROM folders WHERE id = ?"));
+        query.addBindValue(folderId);
+        if (!query.exec())
+            return Sql::error(query, QStringLiteral("Cannot read a folder"));
+        if (!query.next())
+            return makeError(Error::Code::InvalidInput, QStringLiteral("No folder with id %1").arg(folderId));
+        const quint32 storedUidValidity = query.value(0).toUInt();
+        query.finish();
+        if (batch.uidValidity != 0 && storedUidValidity != batch.uidValidity) {
+            return makeError(Error::Code::InvalidInput,
+                             QStringLiteral("A batch for UIDVALIDITY %1 does not apply to folder %2 (UIDVALIDITY %3)")
+                                     .arg(batch.uidValidity)
+                                     .arg(folderId)
+                                     .arg(storedUidValidity));
+        }
+        query.prepare(
+                QStringLiteral("SELECT id FROM messages WHERE folder_id = ? AND uid BETWEEN ? AND ? ORDER BY uid"));
+        for (const UidSet::Range &range : batch.removedUids.ranges()) {
+            query.addBindValue(folderId);
+            query.addBindValue(qint64(range.first));
+            query.addBindValue(qint64(range.last));
+            if (!query.exec())
+                return Sql::error(query, QStringLiteral("Cannot look up removed messages"));
+            while (query.next())
+                removals.append(query.value(0).toLongLong());
+        }
+    }
+
+    QList<const MessageMetadata *> messages;
+    messages.reserve(batch.messages.size());
+    for (const MessageMetadata &message : batch.messages) {
+        if (!batch.removedUids.contains(message.uid))
+            messages.append(&message);
+    }
+    QList<const FlagChange *> flagChanges;
+    flagChanges.reserve(batch.flagChanges.size());
+    for (const FlagChange &change : batch.flagChanges) {
+        if (!batch.removedUids.contains(change.uid))
+            flagChanges.append(&change);
+    }
+
+    const qsizetype total = messages.size() + flagChanges.size() + removals.size();
+    const qsizetype transactions = std::max<qsizetype>(1,
+                                                       (total + kMaxRowsPerTransaction - 1) / kMaxRowsPerTransaction);
+    SyncBatchOutcome outcome;
+    qsizetype next = 0;
+    for (qsizetype round = 0; round < transactions; ++round) {
+        const qsizetype end = std::min<qsizetype>(total, next + kMaxRowsPerTransaction);
+        const bool last = round == transactions - 1;
+        const auto failed = [&](const Error &error) {
+            return makeError(error.code,
+                             QStringLiteral("%1 (transaction %2 of %3 for folder %4; its sync state was not moved)")
+                                     .arg(error.message)
+                                     .arg(round + 1)
+                                     .arg(transactions)
+                                     .arg(folderId));
+        };
+
+        Transaction transaction(m_database);
+        if (!transaction.isActive())
+            return failed(transaction.error());
+        ChangeSet &changes = transaction.changes();
+        SyncBatchOutcome step;
+        {
+            MessageRows::Writer writer(transaction.connection());
+            for (qsizetype i = next; i < end; ++i) {
+                if (i < messages.size()) {
+                    auto upserted = writer.upsert(folderId, *messages.at(i));
+                    if (!upserted)
+                        return failed(upserted.error());
+                    if (upserted->inserted) {
+                        changes.insertedMessages[folderId].append(upserted->id);
+                        ++step.inserted;
+                    } else {
+                        changes.changedMessages[folderId].append(upserted->id);
+                        ++step.changed;
+                    }
+                } else if (i < messages.size() + flagChanges.size()) {
+                    auto applied = writer.applyFlags(folderId, *flagChanges.at(i - messages.size()));
+                    if (!applied)
+                        return failed(applied.error());
+                    if (applied->has_value() && applied->value().changed) {
+                        changes.changedMessages[folderId].append(applied->value().id);
+                        ++step.changed;
+                    }
+                } else {
+                    const qint64 id = removals.at(i - messages.size() - flagChanges.size());
+                    if (auto removed = writer.remove(id); !removed)
+                        return failed(removed.error());
+                    changes.removedMessages[folderId].append(id);
+                    ++step.removed;
+                }
+            }
+        }
+
+        if (last &&
+            (batch.syncPoint || batch.fullRoundFinished.isValid() || batch.incrementalRoundFinished.isValid())) {
+            QStringList assignments;
+            QVariantList values;
+            if (batch.syncPoint) {
+                assignments << QStringLiteral("uidnext = ?") << QStringLiteral("highestmodseq = ?")
+                            << QStringLiteral("synced_down_to = ?");
+                values << qint64(batch.syncPoint->uidNext) << qint64(batch.syncPoint->highestModSeq)
+                       << qint64(batch.syncPoint->syncedDownTo);
+            }
+            if (batch.fullRoundFinished.isValid()) {
+                assignments << QStringLiteral("last_full_sync = ?");
+                values << Sql::fromDateTime(batch.fullRoundFinished);
+            }
+            if (batch.incrementalRoundFinished.isValid()) {
+                assignments << QStringLiteral("last_incremental_sync = ?");
+                values << Sql::fromDateTime(batch.incrementalRoundFinished);
+            }
+            QSqlQuery query(transaction.connection());
+            query.prepare(
+                    QStringLiteral("UPDATE folders SET %1 WHERE id = ?").arg(assignments.join(QStringLiteral(", "))));
+            for (const QVariant &value : std::as_const(values))
+                query.addBindValue(value);
+            query.addBindValue(folderId);
+            if (!query.exec())
+                return failed(Sql::error(query, QStringLiteral("Cannot write the folder state")));
+            changes.folderChanged(folderId);
+        }
+        if (end > next)
+            changes.folderChanged(folderId);  // counts moved
+
+        if (auto committed = transaction.commit(); !committed)
+            return failed(committed.error());
+        ++outcome.transactions;
+        outcome.inserted += step.inserted;
+        outcome.changed += step.changed;
+        outcome.removed += step.removed;
+        next = end;
+    }
+    return outcome;
+}
+
+Result<QStringList> FolderStore::resetForUidValidity(qint64 folderId, quint32 uidValidity)
+{
+    QStringList cacheKeys;
+    // Messages go in chunks while the folder keeps its old UIDVALIDITY, so an interruption leaves
+    // a folder that still mismatches the server and is reset again; the new state comes last.
+    for (;;) {
+        Transaction transaction(m_database);
+        if (!transaction.isActive())
+            return transaction.error();
+        QSqlQuery query(transaction.connection());
+        query.prepare(QStringLiteral("SELECT id FROM messages WHERE folder_id = ? LIMIT ?"));
+        query.addBindValue(folderId);
+        query.addBindValue(kMaxRowsPerTransaction);
+        if (!query.exec())
+            return Sql::error(query, QStringLiteral("Cannot list the messages of a folder"));
+        QList<qint64> ids;
+        while (query.next())
+            ids.append(query.value(0).toLongLong());
+        query.finish();
+        if (ids.isEmpty())
+            break;
+        MessageRows::Writer writer(transaction.connection());
+        for (qint64 id : std::as_const(ids)) {
+            if (auto removed = writer.remove(id); !removed)
+                return removed.error();
+        }
+        transaction.changes().removedMessages[folderId] = ids;
+        transaction.changes().folderChanged(folderId);
+        if (auto committed = transaction.commit(); !committed)
+            return committed.error();
+    }
+
+    Transaction transaction(m_database, Durability::Full);
+    if (!transaction.isActive())
+        return transaction.error();
+    QSqlQuery query(transaction.connection());
+    query.prepare(QStringLiteral("SELECT cache_key FROM content_cache WHERE folder_id = ?"));
+    query.addBindValue(folderId);
+    if (!query.exec())
+        return Sql::error(query, QStringLiteral("Cannot list cached content"));
+    while (query.next())
+        cacheKeys.append(query.value(0).toString());
+    query.finish();
+    const QList<std::pair<QString, QVariantList>> statements = {
+            {QStringLiteral("DELETE FROM content_cache WHERE folder_id = ?"), {folderId}},
+            {QStringLiteral("UPDATE operations SET state = 'parked', updated = ?, last_error = ? "
+                            "WHERE folder_id = ? AND kind != 'append' AND state IN ('pending', 'in-flight')"),
+             {QDateTime::currentMSecsSinceEpoch(), QStringLiteral("The folder's UIDVALIDITY changed"), folderId}},
+            {QStringLiteral("UPDATE folders SET uidvalidity = ?, uidnext = 0, highestmodseq = 0, synced_down_to = 0, "
+                            "last_full_sync = NULL, last_incremental_sync = NULL WHERE id = ?"),
+             {qint64(uidValidity), folderId}},
+    };
+    for (const auto &[statement, values] : statements) {
+        query.prepare(statement);
+        for (const QVariant &value : values)
+            query.addBindValue(value);
+        if (!query.exec())
+            return Sql::error(query, QStringLiteral("Cannot reset a folder"));
+    }
+    transaction.changes().folderChanged(folderId);
+    if (auto committed = transaction.commit(); !committed)
+        return committed.error();
+    qCInfo(lcStore) << "Folder" << folderId << "reset for UIDVALIDITY" << uidValidity;
+    return cacheKeys;
+}
+
+}  // namespace Heron::Store

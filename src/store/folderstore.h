@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "core/result.h"
+#include "store/folderrecord.h"
+#include "store/syncbatch.h"
+
+#include <QList>
+
+#include <optional>
+
+namespace Heron::Store {
+
+class Database;
+
+// Folders and their synchronization state, and the one way message metadata from the server
+// enters the store: applySyncBatch, which moves a folder's state only together with the rows
+// it covers.
+class FolderStore {
+public:
+    // At most this many message rows (inserted, replaced, flag-changed or removed) per transaction.
+    static constexpr int kMaxRowsPerTransaction = 2000;
+
+    explicit FolderStore(Database &database) : m_database(database) {}
+
+    // Inserts or updates folders from a LIST; user choices and sync state of known ones are kept.
+    // Returns the folders' ids in the order given.
+    Result<QList<qint64>> upsertFolders(qint64 accountId, const QList<FolderListing> &listings);
+    Result<bool> removeFolder(qint64 folderId);
+    Result<bool> setSelectedForSync(qint64 folderId, bool selected);
+    Result<bool> setWindowStart(qint64 folderId, const QDateTime &windowStart);
+
+    Result<FolderRecord> folder(qint64 folderId) const;
+    Result<QList<FolderRecord>> folders(qint64 accountId) const;
+    // 0 when the account has no folder with that path.
+    Result<qint64> idForPath(qint64 accountId, const QString &path) const;
+
+    // Applies a batch in transactions of at most kMaxRowsPerTransaction rows: first the messages,
+    // then the flag changes, then the removals. The sync point and round times are written in the
+    // LAST transaction, so after a failure part-way the folder still claims only what it had
+    // before; re-applying the same batch is harmless (rows are matched by UID).
+    Result<SyncBatchOutcome> applySyncBatch(qint64 folderId, const SyncBatch &batch);
+
+    // UIDVALIDITY changed (RFC 3501 §2.3.1.1): drops the folder's messages and cache index rows
+    // and parks its queued operations, resetting the sync point, in one transaction. Returns the
+    // content cache keys dropped, whose files the cache deletes.
+    Result<QStringList> resetForUidValidity(qint64 folderId, quint32 uidValidity);
+
+private:
+    Database &m_database;
+};
+
+}  // namespace Heron::Store

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "core/result.h"
+#include "store/messagemetadata.h"
+#include "store/syncbatch.h"
+
+#include <QSqlDatabase>
+#include <QSqlQuery>
+
+#include <optional>
+
+// Reading and writing rows of messages and message_parts; shared by FolderStore and
+// MessageStore, not part of the store's interface.
+namespace Heron::Store::MessageRows {
+
+QString addressesToJson(const QList<Address> &addresses);
+QList<Address> addressesFromJson(const QString &json);
+
+// The column list that fromQuery() expects, in order, for "SELECT <columns> FROM messages".
+QString selectColumns();
+MessageMetadata fromQuery(const QSqlQuery &query);
+Result<QList<MessagePart>> parts(const QSqlDatabase &db, qint64 messageId);
+
+// Prepared statements for a run of writes inside one transaction.
+class Writer {
+public:
+    explicit Writer(const QSqlDatabase &db);
+
+    struct Upserted {
+        qint64 id = 0;
+        bool inserted = false;
+    };
+    // Inserts the message, or replaces the stored one with the same folder and UID.
+    Result<Upserted> upsert(qint64 folderId, const MessageMetadata &message);
+
+    struct FlagsApplied {
+        qint64 id = 0;
+        bool changed = false;  // flags or keywords differ from what was stored
+    };
+    // nullopt when no message with that UID is stored.
+    Result<std::optional<FlagsApplied>> applyFlags(qint64 folderId, const FlagChange &change);
+
+    Result<bool> remove(qint64 messageId);
+
+private:
+    Result<bool> prepare(QSqlQuery &query, const QString &statement);
+    Result<bool> writeParts(qint64 messageId, const QList<MessagePart> &parts, bool replace);
+
+    QSqlDatabase m_db;
+    QSqlQuery m_findByUid;
+    QSqlQuery m_insert;
+    QSqlQuery m_update;
+    QSqlQuery m_deleteParts;
+    QSqlQuery m_insertPart;
+    QSqlQuery m_findFlags;
+    QSqlQuery m_updateFlags;
+    QSqlQuery m_delete;
+};
+
+}  // namespace Heron::Store::MessageRows

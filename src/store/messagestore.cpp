@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "messagestore.h"
+
+#include "database.h"
+#include "messagerows.h"
+#include "sqlsupport.h"
+
+namespace Heron::Store {
+
+Result<MessageMetadata> MessageStore::message(qint64 messageId) const
+{
+    const QSqlDatabase db = m_database.connection();
+    QSqlQuery query(db);
+    query.prepare(QStringLiteral("SELECT ") + MessageRows::selectColumns() +
+                  QStringLiteral(" FROM messages WHERE id = ?"));
+    query.addBindValue(messageId);
+    if (!query.exec())
+        return Sql::error(query, QStringLiteral("Cannot read a message"));
+    if (!query.next())
+        return makeError(Error::Code::InvalidInput, QStringLiteral("No message with id %1").arg(messageId));
+    MessageMetadata message = MessageRows::fromQuery(query);
+    query.finish();
+    auto parts = MessageRows::parts(db, messageId);
+    if (!parts)
+        return parts.error();
+    message.parts = *parts;
+    return message;
+}
+
+Result<qint64> MessageStore::idForUid(qint64 folderId, quint32 uid) const
+{
+    QSqlQuery query(m_database.connection());
+    query.prepare(QStringLiteral("SELECT id FROM messages WHERE folder_id = ? AND uid = ?"));
+    query.addBindValue(folderId);
+    query.addBindValue(qint64(uid));
+    if (!query.exec())
+        return Sql::error(query, QStringLiteral("Cannot look up a message"));
+    return query.next() ? query.value(0).toLongLong() : qint64(0);
+}
+
+Result<QList<qint64>> MessageStore::messageIds(qint64 folderId) const
+{
+    QSqlQuery query(m_database.connection());
+    query.setForwardOnly(true);
+    query.prepare(QStringLiteral("SELECT id FROM messages WHERE folder_id = ? ORDER BY uid DESC"));
+    query.addBindValue(folderId);
+    if (!query.exec())
+        return Sql::error(query, QStringLiteral("Cannot list messages"));
+    QList<qint64> ids;
+    while (query.next())
+        ids.append(query.value(0).toLongLong());
+    return ids;
+}
+
+Result<QHash<quint32, MessageFlags>> MessageStore::flagsByUid(qint64 folderId, quint32 first, quint32 last) const
+{
+    QSqlQuery query(m_database.connection());
+    query.setForwardOnly(true);
+    query.prepare(
+            QStringLiteral("SELECT uid, flags, keywords FROM messages WHERE folder_id = ? AND uid BETWEEN ? AND ?"));
+    query.addBindValue(folderId);
+    query.addBindValue(qint64(first));
+    query.addBindValue(qint64(last));
+    if (!query.exec())
+        return Sql::error(query, QStringLiteral("Cannot read flags"));
+    QHash<quint32, MessageFlags> result;
+    while (query.next()) {
+        MessageFlags flags;
+        flags.bits = query.value(1).toUInt();
+        flags.keywords = query.value(2).toString().split(QLatin1Char(' '), Qt::SkipEmptyParts);
+        result.insert(query.value(0).toUInt(), flags);
+    }
+    return result;
+}
+
+Result<bool> MessageStore::changeFlags(Transaction &transaction, const QList<qint64> &messageIds, quint32 addBits,
+                                       quint32 removeBits)
+{
+    QSqlQuery query(transaction.connection());
+    query.prepare(QStringLiteral("UPDATE messages SET flags = (flags | ?) & ~? WHERE id = ? RETURNING folder_id"));
+    for (qint64 id : messageIds) {
+        query.addBindValue(qint64(addBits));
+        query.addBindValue(qint64(removeBits));
+        query.addBindValue(id);
+        if (!query.exec())
+            return Sql::error(query, QStringLiteral("Cannot change the flags of a message"));
+        if (query.next())
+            transaction.changes().changedMessages[query.value(0).toLongLong()].append(id);
+        query.finish();
+    }
+    return true;
+}
+
+Result<bool> MessageStore::removeMessages(Transaction &transaction, const QList<qint64> &messageIds)
+{
+    QSqlQuery find(transaction.connection());
+    find.prepare(QStringLiteral("SELECT folder_id FROM messages WHERE id = ?"));
+    MessageRows::Writer writer(transaction.connection());
+    for (qint64 id : messageIds) {
+        find.addBindValue(id);
+        if (!find.exec())
+            return Sql::error(find, QStringLiteral("Cannot look up a message"));
+        if (!find.next())
+            continue;
+        const qint64 folderId = find.value(0).toLongLong();
+        find.finish();
+        if (auto removed = writer.remove(id); !removed)
+            return removed;
+        transaction.changes().removedMessages[folderId].append(id);
+        transaction.changes().folderChanged(folderId);
+    }
+    return true;
+}
+
+Result<bool> MessageStore::setBodyText(qint64 messageId, const QString &text)
+{
+    Transaction transaction(m_database);
+    if (!transaction.isActive())
+        return transaction.error();
+    QSqlQuery query(transaction.connection());
+    if (text.isEmpty()) {
+        query.prepare(QStringLiteral("DELETE FROM message_bodies WHERE message_id = ?"));
+        query.addBindValue(messageId);
+    } else {
+        // An upsert, not INSERT OR REPLACE: REPLACE would skip the delete triggers that keep the
+        // search index in step.
+        query.prepare(QStringLiteral("INSERT INTO message_bodies (message_id, text) VALUES (?, ?) "
+                                     "ON CONFLICT (message_id) DO UPDATE SET text = excluded.text"));
+        query.addBindValue(messageId);
+        query.addBindValue(text);
+    }
+    if (!query.exec())
+        return Sql::error(query, QStringLiteral("Cannot index the text of a message"));
+    return transaction.commit();
+}
+
+Result<QList<qint64>> MessageStore::search(const QString &matchExpression, int limit) const
+{
+    QSqlQuery query(m_database.connection());
+    query.setForwardOnly(true);
+    query.prepare(
+            QStringLiteral("SELECT rowid FROM message_search WHERE message_search MATCH ? ORDER BY rank LIMIT ?"));
+    query.addBindValue(matchExpression);
+    query.addBindValue(limit);
+    if (!query.exec())
+        return makeError(Error::Code::InvalidInput,
+                         QStringLiteral("Cannot search for \"%1\": %2").arg(matchExpression, query.lastError().text()));
+    QList<qint64> ids;
+    while (query.next())
+        ids.append(query.value(0).toLongLong());
+    return ids;
+}
+
+Result<bool> MessageStore::checkSearchIndex() const
+{
+    QSqlQuery query(m_database.connection());
+    const QStringList statements = {
+            QStringLiteral("INSERT INTO message_search(message_search) VALUES ('integrity-check')"),
+            QStringLiteral("DROP TABLE IF EXISTS temp.search_reference"),
+            QStringLiteral("CREATE VIRTUAL TABLE temp.search_reference USING fts5(subject, addresses, body, "
+                           "tokenize = 'unicode61 remove_diacritics 2')"),
+            QStringLiteral("INSERT INTO temp.search_reference(rowid, subject, addresses, body) "
+                           "SELECT id, subject, addresses, body FROM message_search_source"),
+            QStringLiteral("CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_indexed_tokens USING "
+                           "fts5vocab(main, message_search, instance)"),
+            QStringLiteral("CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_reference_tokens USING "
+                           "fts5vocab(temp, search_reference, instance)"),
+    };
+    for (const QString &statement : statements) {
+        if (!query.exec(statement))
+            return Sql::error(query, QStringLiteral("The search index is damaged"));
+    }
+    const QString difference = QStringLiteral("SELECT count(*) FROM (SELECT term, doc, col, offset FROM temp.%1 "
+                                              "EXCEPT SELECT term, doc, col, offset FROM temp.%2)");
+    Result<bool> result = true;
+    for (const auto &[a, b] :
+         {std::pair{QStringLiteral("search_indexed_tokens"), QStringLiteral("search_reference_tokens")},
+          std::pair{QStringLiteral("search_reference_tokens"), QStringLiteral("search_indexed_tokens")}}) {
+        if (!query.exec(difference.arg(a, b)) || !query.next()) {
+            result = Sql::error(query, QStringLiteral("Cannot compare the search index"));
+            break;
+        }
+        if (query.value(0).toLongLong() != 0) {
+            result = makeError(Error::Code::Io, QStringLiteral("The search index differs from the messages (%1 tokens "
+                                                               "only in %2)")
+                                                        .arg(query.value(0).toLongLong())
+                                                        .arg(a));
+            break;
+        }
+    }
+    query.finish();
+    Sql::execute(m_database.connection(), QStringLiteral("DROP TABLE temp.search_reference_tokens"));
+    Sql::execute(m_database.connection(), QStringLiteral("DROP TABLE temp.search_indexed_tokens"));
+    Sql::execute(m_database.connection(), QStringLiteral("DROP TABLE temp.search_reference"));
+    return result;
+}
+
+}  // namespace Heron::Store

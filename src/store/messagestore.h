@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "core/result.h"
+#include "core/uidset.h"
+#include "store/messagemetadata.h"
+
+#include <QHash>
+#include <QList>
+
+#include <optional>
+
+namespace Heron::Store {
+
+class Database;
+class Transaction;
+
+// Reads message metadata, applies local changes (inside a caller's transaction, so they can be
+// journaled atomically), keeps cached body text for search, and runs full-text searches.
+class MessageStore {
+public:
+    explicit MessageStore(Database &database) : m_database(database) {}
+
+    Result<MessageMetadata> message(qint64 messageId) const;
+    // 0 when the folder has no message with that UID.
+    Result<qint64> idForUid(qint64 folderId, quint32 uid) const;
+    // Message ids of a folder, newest UID first.
+    Result<QList<qint64>> messageIds(qint64 folderId) const;
+    // The stored UIDs of a folder and their flags, for comparing with the server without
+    // CONDSTORE; first/last bound the UID range.
+    Result<QHash<quint32, MessageFlags>> flagsByUid(qint64 folderId, quint32 first = 1,
+                                                    quint32 last = UidSet::kStar) const;
+
+    // Local changes, applied at once by the user's actions and journaled in the same transaction.
+    Result<bool> changeFlags(Transaction &transaction, const QList<qint64> &messageIds, quint32 addBits,
+                             quint32 removeBits);
+    Result<bool> removeMessages(Transaction &transaction, const QList<qint64> &messageIds);
+
+    // The plain text of a cached body, added to the search index (an empty text removes it).
+    Result<bool> setBodyText(qint64 messageId, const QString &text);
+
+    // Message ids matching an FTS5 MATCH expression over subject, addresses (names and emails)
+    // and body, best match first. Diacritics and case are ignored ("muller" finds "Müller").
+    Result<QList<qint64>> search(const QString &matchExpression, int limit = 500) const;
+
+    // Checks that the search index holds exactly the tokens a fresh index of the messages would
+    // (FTS5's own 'integrity-check' cannot compare against a view). Costly: for tests and repair.
+    Result<bool> checkSearchIndex() const;
+
+private:
+    Database &m_database;
+};
+
+}  // namespace Heron::Store

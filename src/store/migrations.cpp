@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "migration.h"
+
+namespace Heron::Store {
+
+namespace {
+
+QStringList statements(std::initializer_list<const char *> sql)
+{
+    QStringList result;
+    for (const char *statement : sql)
+        result.append(QString::fromUtf8(statement));
+    return result;
+}
+
+// Version 1: the first schema. Times are milliseconds since the epoch (UTC); flags are the
+// MessageFlags bits; address lists are JSON arrays of {"n": name, "e": email}.
+Migration version1()
+{
+    return {1, statements({
+                       R"sql(CREATE TABLE accounts (
+    id INTEGER PRIMARY KEY,
+    account_key TEXT NOT NULL UNIQUE,
+    display_name TEXT NOT NULL DEFAULT ''
+))sql",
+                       R"sql(CREATE TABLE folders (
+    id INTEGER PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    path TEXT NOT NULL,
+    delimiter TEXT NOT NULL DEFAULT '',
+    special_use TEXT NOT NULL DEFAULT '',
+    attributes TEXT NOT NULL DEFAULT '',
+    subscribed INTEGER NOT NULL DEFAULT 0,
+    selected_for_sync INTEGER NOT NULL DEFAULT 0,
+    uidvalidity INTEGER NOT NULL DEFAULT 0,
+    uidnext INTEGER NOT NULL DEFAULT 0,
+    highestmodseq INTEGER NOT NULL DEFAULT 0,
+    synced_down_to INTEGER NOT NULL DEFAULT 0,
+    message_count INTEGER NOT NULL DEFAULT 0,
+    unread_count INTEGER NOT NULL DEFAULT 0,
+    window_start INTEGER,
+    last_full_sync INTEGER,
+    last_incremental_sync INTEGER,
+    UNIQUE (account_id, path)
+))sql",
+                       R"sql(CREATE TABLE messages (
+    id INTEGER PRIMARY KEY,
+    folder_id INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
+    uid INTEGER NOT NULL CHECK (uid BETWEEN 1 AND 4294967295),
+    modseq INTEGER NOT NULL DEFAULT 0,
+    flags INTEGER NOT NULL DEFAULT 0,
+    keywords TEXT NOT NULL DEFAULT '',
+    internal_date INTEGER,
+    date INTEGER,
+    size INTEGER NOT NULL DEFAULT 0,
+    subject TEXT NOT NULL DEFAULT '',
+    from_addrs TEXT,
+    sender_addrs TEXT,
+    reply_to_addrs TEXT,
+    to_addrs TEXT,
+    cc_addrs TEXT,
+    bcc_addrs TEXT,
+    msgid TEXT NOT NULL DEFAULT '',
+    in_reply_to TEXT NOT NULL DEFAULT '',
+    refs TEXT NOT NULL DEFAULT '',
+    list_id TEXT NOT NULL DEFAULT '',
+    body_structure BLOB,
+    has_attachments INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (folder_id, uid)
+))sql",
+                       "CREATE INDEX messages_folder_date ON messages(folder_id, date)",
+                       "CREATE INDEX messages_msgid ON messages(msgid) WHERE msgid != ''",
+                       R"sql(CREATE TABLE message_parts (
+    message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+    section TEXT NOT NULL,
+    mime_type TEXT NOT NULL DEFAULT '',
+    charset TEXT NOT NULL DEFAULT '',
+    encoding TEXT NOT NULL DEFAULT '',
+    disposition TEXT NOT NULL DEFAULT '',
+    file_name TEXT NOT NULL DEFAULT '',
+    content_id TEXT NOT NULL DEFAULT '',
+    size INTEGER NOT NULL DEFAULT 0,
+    is_attachment INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (message_id, section)
+) WITHOUT ROWID)sql",
+                       // The plain text of a cached body, kept only for the search index.
+                       R"sql(CREATE TABLE message_bodies (
+    message_id INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+    text TEXT NOT NULL
+))sql",
+                       // Local counts, kept exact by the rows themselves.
+                       R"sql(CREATE TRIGGER messages_count_insert AFTER INSERT ON messages BEGIN
+    UPDATE folders SET message_count = message_count + 1,
+        unread_count = unread_count + ((NEW.flags & 1) = 0)
+    WHERE id = NEW.folder_id;
+END)sql",
+                       R"sql(CREATE TRIGGER messages_count_delete AFTER DELETE ON messages BEGIN
+    UPDATE folders SET message_count = message_count - 1,
+        unread_count = unread_count - ((OLD.flags & 1) = 0)
+    WHERE id = OLD.folder_id;
+END)sql",
+                       R"sql(CREATE TRIGGER messages_count_seen AFTER UPDATE OF flags ON messages
+WHEN (OLD.flags & 1) != (NEW.flags & 1) BEGIN
+    UPDATE folders SET unread_count = unread_count + ((NEW.flags & 1) = 0) - ((OLD.flags & 1) = 0)
+    WHERE id = NEW.folder_id;
+END)sql",
+                       // Full-text search: an external-content FTS5 index over this view, so subject, names
+                       // and addresses are not stored twice. The triggers below keep the index equal to the
+                       // view: the old values are removed ('delete') before a change, the new ones added after.
+                       R"sql(CREATE VIEW message_search_source AS
+SELECT m.id AS id, m.subject AS subject,
+    (SELECT group_concat(coalesce(json_extract(a.value, '$.n'), '') || ' '
+                         || coalesce(json_extract(a.value, '$.e'), ''), ' ')
+     FROM (SELECT value FROM json_each(m.from_addrs)
+           UNION ALL SELECT value FROM json_each(m.sender_addrs)
+           UNION ALL SELECT value FROM json_each(m.reply_to_addrs)
+           UNION ALL SELECT value FROM json_each(m.to_addrs)
+           UNION ALL SELECT value FROM json_each(m.cc_addrs)
+           UNION ALL SELECT value FROM json_each(m.bcc_addrs)) AS a) AS addresses,
+    b.text AS body
+FROM messages AS m LEFT JOIN message_bodies AS b ON b.message_id = m.id)sql",
+                       R"sql(CREATE VIRTUAL TABLE message_search USING fts5(
+    subject, addresses, body,
+    content = 'message_search_source', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2'
+))sql",
+                       R"sql(CREATE TRIGGER messages_search_insert AFTER INSERT ON messages BEGIN
+    INSERT INTO message_search(rowid, subject, addresses, body)
+        SELECT id, subject, addresses, body FROM message_search_source WHERE id = NEW.id;
+END)sql",
+                       R"sql(CREATE TRIGGER messages_search_before_update
+BEFORE UPDATE OF subject, from_addrs, sender_addrs, reply_to_addrs, to_addrs, cc_addrs, bcc_addrs ON messages BEGIN
+    INSERT INTO message_search(message_search, rowid, subject, addresses, body)
+        SELECT 'delete', id, subject, addresses, body FROM message_search_source WHERE id = OLD.id;
+END)sql",
+                       R"sql(CREATE TRIGGER messages_search_after_update
+AFTER UPDATE OF subject, from_addrs, sender_addrs, reply_to_addrs, to_addrs, cc_addrs, bcc_addrs ON messages BEGIN
+    INSERT INTO message_search(rowid, subject, addresses, body)
+        SELECT id, subject, addresses, body FROM message_search_source WHERE id = NEW.id;
+END)sql",
+                       R"sql(CREATE TRIGGER messages_search_delete BEFORE DELETE ON messages BEGIN
+    INSERT INTO message_search(message_search, rowid, subject, addresses, body)
+        SELECT 'delete', id, subject, addresses, body FROM message_search_source WHERE id = OLD.id;
+END)sql",
+                       // Body rows change only after their message exists, so the indexed values before the
+                       // change are the view's subject and addresses with the old body (NULL when none).
+                       R"sql(CREATE TRIGGER message_bodies_search_insert AFTER INSERT ON message_bodies BEGIN
+    INSERT INTO message_search(message_search, rowid, subject, addresses, body)
+        SELECT 'delete', id, subject, addresses, NULL FROM message_search_source WHERE id = NEW.message_id;
+    INSERT INTO message_search(rowid, subject, addresses, body)
+        SELECT id, subject, addresses, body FROM message_search_source WHERE id = NEW.message_id;
+END)sql",
+                       R"sql(CREATE TRIGGER message_bodies_search_update AFTER UPDATE ON message_bodies BEGIN
+    INSERT INTO message_search(message_search, rowid, subject, addresses, body)
+        SELECT 'delete', id, subject, addresses, OLD.text FROM message_search_source WHERE id = OLD.message_id;
+    INSERT INTO message_search(rowid, subject, addresses, body)
+        SELECT id, subject, addresses, body FROM message_search_source WHERE id = NEW.message_id;
+END)sql",
+                       // When the message itself is deleted its row is already gone here (the cascade runs after
+                       // the delete), so the view yields nothing and the message's own trigger did the work.
+                       R"sql(CREATE TRIGGER message_bodies_search_delete AFTER DELETE ON message_bodies BEGIN
+    INSERT INTO message_search(message_search, rowid, subject, addresses, body)
+        SELECT 'delete', id, subject, addresses, OLD.text FROM message_search_source WHERE id = OLD.message_id;
+    INSERT INTO message_search(rowid, subject, addresses, body)
+        SELECT id, subject, addresses, body FROM message_search_source WHERE id = OLD.message_id;
+END)sql",
+                       // The content cache's index; the file name is derived from cache_key (a keyed hash),
+                       // so no server string ever reaches a path.
+                       R"sql(CREATE TABLE content_cache (
+    cache_key TEXT PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    folder_id INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
+    uidvalidity INTEGER NOT NULL,
+    uid INTEGER NOT NULL,
+    section TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    last_access INTEGER NOT NULL,
+    UNIQUE (folder_id, uidvalidity, uid, section)
+))sql",
+                       "CREATE INDEX content_cache_lru ON content_cache(last_access)",
+                       // The offline operation journal, replayed in id order. A folder that disappears leaves
+                       // its operations with folder_id NULL for the sync layer to park, never silently dropped.
+                       R"sql(CREATE TABLE operations (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    folder_id INTEGER REFERENCES folders(id) ON DELETE SET NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('flag', 'move', 'copy', 'delete', 'append')),
+    payload BLOB NOT NULL DEFAULT x'',
+    state TEXT NOT NULL DEFAULT 'pending'
+        CHECK (state IN ('pending', 'in-flight', 'done', 'failed', 'parked')),
+    created INTEGER NOT NULL,
+    updated INTEGER NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT NOT NULL DEFAULT ''
+))sql",
+                       "CREATE INDEX operations_account_state ON operations(account_id, state, id)",
+               })};
+}
+
+}  // namespace
+
+QList<Migration> Migrations::all()
+{
+    return {version1()};
+}
+
+int Migrations::latestVersion()
+{
+    return all().constLast().version;
+}
+
+}  // namespace Heron::Store

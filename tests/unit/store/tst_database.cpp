@@ -1,0 +1,522 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Database: creation, forward-only migrations, refusal of newer and foreign files, WAL and
+// pragmas, unclean-shutdown integrity checks, per-thread connections, cascades, durability.
+#include "store/accountstore.h"
+#include "store/contentindex.h"
+#include "store/database.h"
+#include "store/folderstore.h"
+#include "store/messagestore.h"
+#include "store/operationjournal.h"
+
+#include <QDir>
+#include <QFile>
+#include <QSignalSpy>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThread>
+
+#include <atomic>
+
+using namespace Heron;
+using namespace Heron::Store;
+
+namespace {
+
+QVariant scalar(const QSqlDatabase &db, const QString &sql)
+{
+    QSqlQuery query(db);
+    if (!query.exec(sql) || !query.next()) {
+        qWarning() << "query failed" << sql << query.lastError().text();
+        return {};
+    }
+    return query.value(0);
+}
+
+// Runs statements on a plain connection of our own, as another program (or an older Heron) would.
+bool rawExec(const QString &path, const QStringList &statements)
+{
+    const QString name = QStringLiteral("raw-%1").arg(reinterpret_cast<quintptr>(&statements));
+    bool ok = true;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(path);
+        ok = db.open();
+        for (const QString &statement : statements) {
+            if (!ok)
+                break;
+            QSqlQuery query(db);
+            ok = query.exec(statement);
+            if (!ok)
+                qWarning() << "statement failed" << statement.left(120) << query.lastError().text();
+        }
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(name);
+    return ok;
+}
+
+MessageMetadata message(quint32 uid, const QString &subject)
+{
+    MessageMetadata m;
+    m.uid = uid;
+    m.subject = subject;
+    m.from = {{QStringLiteral("Alice"), QStringLiteral("alice@example.org")}};
+    m.date = QDateTime::fromSecsSinceEpoch(1700000000 + uid, Qt::UTC);
+    m.internalDate = m.date;
+    m.size = 1000 + uid;
+    m.parts = {{QStringLiteral("2"),
+                QStringLiteral("application/pdf"),
+                {},
+                QStringLiteral("base64"),
+                QStringLiteral("attachment"),
+                QStringLiteral("a.pdf"),
+                {},
+                42,
+                true}};
+    return m;
+}
+
+Migration addThreadColumn()
+{
+    return {2,
+            {QStringLiteral("ALTER TABLE messages ADD COLUMN thread_id INTEGER"),
+             QStringLiteral("CREATE INDEX messages_thread ON messages(thread_id)")}};
+}
+
+// SQLite's table-rebuild recipe (https://sqlite.org/lang_altertable.html, "otheralter"), as a
+// real later step would use it.
+Migration rebuildAccounts()
+{
+    Migration migration{3,
+                        {QStringLiteral("CREATE TABLE accounts_new (id INTEGER PRIMARY KEY, account_key TEXT NOT NULL "
+                                        "UNIQUE, display_name TEXT NOT NULL DEFAULT '', colour TEXT NOT NULL "
+                                        "DEFAULT '')"),
+                         QStringLiteral("INSERT INTO accounts_new (id, account_key, display_name) "
+                                        "SELECT id, account_key, display_name FROM accounts"),
+                         QStringLiteral("DROP TABLE accounts"),
+                         QStringLiteral("ALTER TABLE accounts_new RENAME TO accounts")},
+                        true};
+    return migration;
+}
+
+}  // namespace
+
+class TestDatabase : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void freshStoreIsAtLatestVersion();
+    void walForeignKeysAndNormalSynchronous();
+    void earlierVersionFileIsMigrated_data();
+    void earlierVersionFileIsMigrated();
+    void appendedMigrationsRunInOrderAndKeepData();
+    void failedMigrationKeepsPreviousVersion();
+    void newerStoreIsRefused();
+    void foreignSqliteFileIsRefused();
+    void cleanShutdownSkipsIntegrityCheck();
+    void uncleanShutdownRunsIntegrityCheck();
+    void damagedStoreAfterUncleanShutdownIsRefused();
+    void journalTransactionsAreFullySynchronous();
+    void accountRemovalCascades();
+    void threadReadsWhileMainThreadWrites();
+
+private:
+    std::unique_ptr<QTemporaryDir> m_dir;
+    QString storePath() const { return m_dir->filePath(QStringLiteral("store/heron.sqlite")); }
+};
+
+void TestDatabase::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+}
+
+void TestDatabase::freshStoreIsAtLatestVersion()
+{
+    auto opened = Database::open(storePath());
+    QVERIFY2(opened.ok(), qPrintable(opened.ok() ? QString() : opened.error().message));
+    Database &db = *opened.value();
+    QCOMPARE(db.schemaVersion(), Migrations::latestVersion());
+    QVERIFY(!db.recoveredFromUncleanShutdown());
+    QCOMPARE(scalar(db.connection(), QStringLiteral("SELECT max(version) FROM schema_migrations")).toInt(),
+             Migrations::latestVersion());
+    QCOMPARE(scalar(db.connection(), QStringLiteral("SELECT count(*) FROM schema_migrations")).toInt(),
+             Migrations::all().size());
+    QCOMPARE(scalar(db.connection(), QStringLiteral("SELECT value FROM store_meta WHERE key = 'clean_shutdown'"))
+                     .toString(),
+             QStringLiteral("0"));
+}
+
+void TestDatabase::walForeignKeysAndNormalSynchronous()
+{
+    auto opened = Database::open(storePath());
+    QVERIFY(opened.ok());
+    const QSqlDatabase db = opened.value()->connection();
+    QCOMPARE(scalar(db, QStringLiteral("PRAGMA journal_mode")).toString(), QStringLiteral("wal"));
+    QCOMPARE(scalar(db, QStringLiteral("PRAGMA foreign_keys")).toInt(), 1);
+    QCOMPARE(scalar(db, QStringLiteral("PRAGMA synchronous")).toInt(), 1);  // NORMAL
+    QVERIFY(db.connectionName().startsWith(QStringLiteral("heron-store-")));
+
+    // Foreign keys are enforced, not just declared.
+    QSqlQuery query(db);
+    QVERIFY(!query.exec(QStringLiteral("INSERT INTO folders (account_id, path) VALUES (12345, 'INBOX')")));
+}
+
+void TestDatabase::earlierVersionFileIsMigrated_data()
+{
+    QTest::addColumn<QString>("sqlFile");
+    QString dataDir = qEnvironmentVariable("HERON_TEST_DATA");
+    if (dataDir.isEmpty())
+        dataDir = QFINDTESTDATA("../../data");
+    const QDir dir(dataDir + QStringLiteral("/store"));
+    const QStringList files = dir.entryList({QStringLiteral("schema-v*.sql")}, QDir::Files, QDir::Name);
+    QVERIFY2(!files.isEmpty(), qPrintable(dir.path()));
+    for (const QString &file : files)
+        QTest::newRow(qPrintable(file)) << dir.filePath(file);
+}
+
+// Each frozen store of an earlier schema (a SQL script, one statement per ";" line) opens,
+// reaches the latest version and keeps its rows and its search index.
+void TestDatabase::earlierVersionFileIsMigrated()
+{
+    QFETCH(QString, sqlFile);
+    QFile file(sqlFile);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QStringList statements;
+    for (const QString &chunk : QString::fromUtf8(file.readAll()).split(QStringLiteral("\n;\n"))) {
+        if (!chunk.trimmed().isEmpty())
+            statements.append(chunk);
+    }
+    QVERIFY(QDir().mkpath(QFileInfo(storePath()).absolutePath()));
+    QVERIFY(rawExec(storePath(), statements));
+
+    auto opened = Database::open(storePath());
+    QVERIFY2(opened.ok(), qPrintable(opened.ok() ? QString() : opened.error().message));
+    Database &db = *opened.value();
+    QCOMPARE(db.schemaVersion(), Migrations::latestVersion());
+
+    FolderStore folders(db);
+    MessageStore messages(db);
+    auto accountFolders = folders.folders(1);
+    QVERIFY(accountFolders.ok());
+    QCOMPARE(accountFolders->size(), 1);
+    const FolderRecord inbox = accountFolders->constFirst();
+    QCOMPARE(inbox.listing.path, QStringLiteral("INBOX"));
+    QCOMPARE(inbox.state.uidValidity, 1234u);
+    QCOMPARE(inbox.state.uidNext, 3u);
+    QCOMPARE(inbox.messageCount, 2);
+    QCOMPARE(inbox.unreadCount, 1);
+    auto found = messages.search(QStringLiteral("muller"));
+    QVERIFY(found.ok());
+    QCOMPARE(found->size(), 1);
+    auto stored = messages.message(found->constFirst());
+    QVERIFY(stored.ok());
+    QCOMPARE(stored->from.constFirst().name, QStringLiteral("Jürgen Müller"));
+    QVERIFY(rawExec(storePath(), {}));  // still a valid SQLite file for other readers
+    auto indexChecked = MessageStore(db).checkSearchIndex();
+    QVERIFY2(indexChecked.ok(), qPrintable(indexChecked.ok() ? QString() : indexChecked.error().message));
+}
+
+void TestDatabase::appendedMigrationsRunInOrderAndKeepData()
+{
+    qint64 accountId = 0;
+    qint64 folderId = 0;
+    {
+        Database::Options v1;
+        v1.migrations = {Migrations::all().constFirst()};
+        auto opened = Database::open(storePath(), v1);
+        QVERIFY(opened.ok());
+        QCOMPARE(opened.value()->schemaVersion(), 1);
+        accountId = *AccountStore(*opened.value()).add(QStringLiteral("acct"), QStringLiteral("Alice"));
+        folderId = FolderStore(*opened.value()).upsertFolders(accountId, {{QStringLiteral("INBOX")}})->constFirst();
+        SyncBatch batch;
+        batch.messages = {message(1, QStringLiteral("kept across versions"))};
+        QVERIFY(FolderStore(*opened.value()).applySyncBatch(folderId, batch).ok());
+    }
+
+    Database::Options later;
+    later.migrations = {Migrations::all().constFirst(), addThreadColumn(), rebuildAccounts()};
+    auto opened = Database::open(storePath(), later);
+    QVERIFY2(opened.ok(), qPrintable(opened.ok() ? QString() : opened.error().message));
+    Database &db = *opened.value();
+    QCOMPARE(db.schemaVersion(), 3);
+    QCOMPARE(scalar(db.connection(), QStringLiteral("SELECT group_concat(version) FROM schema_migrations")).toString(),
+             QStringLiteral("1,2,3"));
+    QCOMPARE(scalar(db.connection(), QStringLiteral("SELECT count(thread_id) FROM messages")).toInt(), 0);
+    QCOMPARE(scalar(db.connection(), QStringLiteral("SELECT colour FROM accounts")).toString(), QString());
+    QCOMPARE(scalar(db.connection(), QStringLiteral("PRAGMA foreign_keys")).toInt(), 1);
+    auto ids = MessageStore(db).search(QStringLiteral("versions"));
+    QVERIFY(ids.ok());
+    QCOMPARE(ids->size(), 1);
+
+    // The rebuilt parent table still cascades.
+    QVERIFY(AccountStore(db).remove(accountId).ok());
+    QCOMPARE(scalar(db.connection(), QStringLiteral("SELECT count(*) FROM messages")).toInt(), 0);
+}
+
+void TestDatabase::failedMigrationKeepsPreviousVersion()
+{
+    {
+        auto opened = Database::open(storePath());
+        QVERIFY(opened.ok());
+    }
+    Database::Options broken;
+    broken.migrations = Migrations::all();
+    broken.migrations.append(
+            {Migrations::latestVersion() + 1,
+             {QStringLiteral("CREATE TABLE half_done (x)"), QStringLiteral("ALTER TABLE no_such_table ADD COLUMN y")}});
+    auto failed = Database::open(storePath(), broken);
+    QVERIFY(!failed.ok());
+    QVERIFY2(failed.error().message.contains(QStringLiteral("schema %1").arg(Migrations::latestVersion() + 1)),
+             qPrintable(failed.error().message));
+
+    auto reopened = Database::open(storePath());
+    QVERIFY(reopened.ok());
+    QCOMPARE(reopened.value()->schemaVersion(), Migrations::latestVersion());
+    QCOMPARE(scalar(reopened.value()->connection(),
+                    QStringLiteral("SELECT count(*) FROM sqlite_schema WHERE name = 'half_done'"))
+                     .toInt(),
+             0);
+}
+
+void TestDatabase::newerStoreIsRefused()
+{
+    {
+        auto opened = Database::open(storePath());
+        QVERIFY(opened.ok());
+    }
+    QVERIFY(rawExec(storePath(), {QStringLiteral("INSERT INTO schema_migrations (version, applied) VALUES (999, 0)")}));
+    auto refused = Database::open(storePath());
+    QVERIFY(!refused.ok());
+    QCOMPARE(refused.error().code, Error::Code::Unsupported);
+    QVERIFY2(refused.error().message.contains(QStringLiteral("newer version of Heron")),
+             qPrintable(refused.error().message));
+    QVERIFY(refused.error().message.contains(QStringLiteral("999")));
+}
+
+void TestDatabase::foreignSqliteFileIsRefused()
+{
+    QVERIFY(QDir().mkpath(QFileInfo(storePath()).absolutePath()));
+    QVERIFY(rawExec(storePath(), {QStringLiteral("PRAGMA application_id = 42"), QStringLiteral("CREATE TABLE t (x)")}));
+    auto refused = Database::open(storePath());
+    QVERIFY(!refused.ok());
+    QVERIFY2(refused.error().message.contains(QStringLiteral("not a Heron mail store")),
+             qPrintable(refused.error().message));
+
+    QFile text(m_dir->filePath(QStringLiteral("notes.txt")));
+    QVERIFY(text.open(QIODevice::WriteOnly));
+    text.write(QByteArray(8192, 'x'));
+    text.close();
+    auto notSqlite = Database::open(text.fileName());
+    QVERIFY(!notSqlite.ok());
+}
+
+void TestDatabase::cleanShutdownSkipsIntegrityCheck()
+{
+    {
+        auto opened = Database::open(storePath());
+        QVERIFY(opened.ok());
+    }
+    QVERIFY(rawExec(storePath(), {}));
+    auto reopened = Database::open(storePath());
+    QVERIFY(reopened.ok());
+    QVERIFY(!reopened.value()->recoveredFromUncleanShutdown());
+}
+
+void TestDatabase::uncleanShutdownRunsIntegrityCheck()
+{
+    {
+        auto opened = Database::open(storePath());
+        QVERIFY(opened.ok());
+    }
+    // The marker as a killed process leaves it: cleared at open, never set again.
+    QVERIFY(rawExec(storePath(), {QStringLiteral("UPDATE store_meta SET value = '0' WHERE key = 'clean_shutdown'")}));
+    {
+        auto reopened = Database::open(storePath());
+        QVERIFY(reopened.ok());
+        QVERIFY(reopened.value()->recoveredFromUncleanShutdown());
+    }
+    auto again = Database::open(storePath());
+    QVERIFY(again.ok());
+    QVERIFY(!again.value()->recoveredFromUncleanShutdown());
+}
+
+void TestDatabase::damagedStoreAfterUncleanShutdownIsRefused()
+{
+    {
+        auto opened = Database::open(storePath());
+        QVERIFY(opened.ok());
+        const qint64 account = *AccountStore(*opened.value()).add(QStringLiteral("acct"), QString());
+        const qint64 folder = FolderStore(*opened.value()).upsertFolders(account, {{QStringLiteral("INBOX")}})->at(0);
+        SyncBatch batch;
+        for (quint32 uid = 1; uid <= 300; ++uid)
+            batch.messages.append(message(uid, QStringLiteral("filler message %1").arg(uid)));
+        QVERIFY(FolderStore(*opened.value()).applySyncBatch(folder, batch).ok());
+    }
+    QVERIFY(rawExec(storePath(), {QStringLiteral("UPDATE store_meta SET value = '0' WHERE key = 'clean_shutdown'"),
+                                  QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)")}));
+    QFile file(storePath());
+    QVERIFY(file.open(QIODevice::ReadWrite));
+    const qint64 pageSize = 4096;
+    QVERIFY(file.size() > 20 * pageSize);
+    // Scribble over the pages of the messages table and its indexes, leaving the header intact.
+    for (qint64 page = file.size() / pageSize / 2; page < file.size() / pageSize - 1; page += 2) {
+        QVERIFY(file.seek(page * pageSize));
+        file.write(QByteArray(64, '\x5a'));
+    }
+    file.close();
+
+    auto refused = Database::open(storePath());
+    QVERIFY(!refused.ok());
+    QVERIFY2(refused.error().message.contains(storePath()), qPrintable(refused.error().message));
+    // Refusing must not mark the store clean: the next attempt checks again.
+    auto again = Database::open(storePath());
+    QVERIFY(!again.ok());
+}
+
+void TestDatabase::journalTransactionsAreFullySynchronous()
+{
+    auto opened = Database::open(storePath());
+    QVERIFY(opened.ok());
+    Database &db = *opened.value();
+    {
+        Transaction transaction(db, Durability::Full);
+        QVERIFY(transaction.isActive());
+        QCOMPARE(scalar(transaction.connection(), QStringLiteral("PRAGMA synchronous")).toInt(), 2);  // FULL
+        QVERIFY(transaction.commit().ok());
+    }
+    QCOMPARE(scalar(db.connection(), QStringLiteral("PRAGMA synchronous")).toInt(), 1);
+
+    const qint64 account = *AccountStore(db).add(QStringLiteral("acct"), QString());
+    const quint64 full = db.fullCommitCount();
+    OperationJournal journal(db);
+    Operation operation;
+    operation.accountId = account;
+    operation.kind = Operation::Kind::Delete;
+    auto id = journal.append(operation);
+    QVERIFY(id.ok());
+    QVERIFY(journal.markInFlight(*id).ok());
+    QVERIFY(journal.markDone(*id).ok());
+    QCOMPARE(db.fullCommitCount(), full + 3);
+    QCOMPARE(scalar(db.connection(), QStringLiteral("PRAGMA synchronous")).toInt(), 1);
+}
+
+void TestDatabase::accountRemovalCascades()
+{
+    auto opened = Database::open(storePath());
+    QVERIFY(opened.ok());
+    Database &db = *opened.value();
+    AccountStore accounts(db);
+    FolderStore folders(db);
+    const qint64 gone = *accounts.add(QStringLiteral("gone"), QStringLiteral("Gone"));
+    const qint64 kept = *accounts.add(QStringLiteral("kept"), QStringLiteral("Kept"));
+    const QList<qint64> goneFolders = *folders.upsertFolders(gone,
+                                                             {{QStringLiteral("INBOX")}, {QStringLiteral("Sent")}});
+    const qint64 keptFolder = folders.upsertFolders(kept, {{QStringLiteral("INBOX")}})->at(0);
+    for (qint64 folder : {goneFolders.at(0), goneFolders.at(1), keptFolder}) {
+        SyncBatch batch;
+        batch.messages = {message(1, QStringLiteral("zeppelin %1").arg(folder)), message(2, QStringLiteral("other"))};
+        QVERIFY(folders.applySyncBatch(folder, batch).ok());
+    }
+    MessageStore messages(db);
+    QVERIFY(messages.setBodyText(*messages.idForUid(goneFolders.at(0), 2), QStringLiteral("walrus")).ok());
+    Operation operation;
+    operation.accountId = gone;
+    operation.folderId = goneFolders.at(0);
+    QVERIFY(OperationJournal(db).append(operation).ok());
+    QVERIFY(ContentIndex(db)
+                    .record({QStringLiteral("ab12"), gone, goneFolders.at(0), 1, 2, QStringLiteral("1"), 10,
+                             QDateTime::currentDateTimeUtc()})
+                    .ok());
+
+    QSignalSpy foldersRemoved(db.notifier(), &StoreNotifier::foldersRemoved);
+    QSignalSpy accountsChanged(db.notifier(), &StoreNotifier::accountsChanged);
+    QVERIFY(accounts.remove(gone).ok());
+    QCOMPARE(foldersRemoved.size(), 1);
+    QList<qint64> removed = foldersRemoved.at(0).at(0).value<QList<qint64>>();
+    std::sort(removed.begin(), removed.end());
+    QCOMPARE(removed, goneFolders);
+    QCOMPARE(accountsChanged.size(), 1);
+
+    const QSqlDatabase connection = db.connection();
+    QCOMPARE(scalar(connection, QStringLiteral("SELECT count(*) FROM folders")).toInt(), 1);
+    QCOMPARE(scalar(connection, QStringLiteral("SELECT count(*) FROM messages")).toInt(), 2);
+    QCOMPARE(scalar(connection, QStringLiteral("SELECT count(*) FROM message_parts")).toInt(), 2);
+    QCOMPARE(scalar(connection, QStringLiteral("SELECT count(*) FROM message_bodies")).toInt(), 0);
+    QCOMPARE(scalar(connection, QStringLiteral("SELECT count(*) FROM operations")).toInt(), 0);
+    QCOMPARE(scalar(connection, QStringLiteral("SELECT count(*) FROM content_cache")).toInt(), 0);
+    QCOMPARE(messages.search(QStringLiteral("walrus"))->size(), 0);
+    QCOMPARE(messages.search(QStringLiteral("zeppelin"))->size(), 1);
+    auto indexChecked = messages.checkSearchIndex();
+    QVERIFY2(indexChecked.ok(), qPrintable(indexChecked.ok() ? QString() : indexChecked.error().message));
+}
+
+// A reader thread with its own connection sees, in every snapshot, a folder state that never
+// runs ahead of the rows it covers, while the main thread writes batch after batch.
+void TestDatabase::threadReadsWhileMainThreadWrites()
+{
+    auto opened = Database::open(storePath());
+    QVERIFY(opened.ok());
+    Database &db = *opened.value();
+    const qint64 account = *AccountStore(db).add(QStringLiteral("acct"), QString());
+    FolderStore folders(db);
+    const qint64 folder = folders.upsertFolders(account, {{QStringLiteral("INBOX")}})->at(0);
+
+    std::atomic<bool> stop{false};
+    std::atomic<int> reads{0};
+    std::atomic<int> violations{0};
+    QString readerConnection;
+    QThread *reader = QThread::create([&] {
+        {
+            readerConnection = db.connection().connectionName();
+            while (!stop.load()) {
+                ReadSnapshot snapshot(db);
+                QSqlQuery query(snapshot.connection());
+                query.prepare(QStringLiteral("SELECT uidnext, message_count, "
+                                             "(SELECT count(*) FROM messages WHERE folder_id = ?) FROM folders "
+                                             "WHERE id = ?"));
+                query.addBindValue(folder);
+                query.addBindValue(folder);
+                if (!query.exec() || !query.next()) {
+                    ++violations;
+                    break;
+                }
+                const int uidNext = query.value(0).toInt();
+                const int counted = query.value(2).toInt();
+                if (query.value(1).toInt() != counted || (uidNext != 0 && uidNext != counted + 1))
+                    ++violations;
+                ++reads;
+            }
+        }
+    });
+    QSignalSpy finished(reader, &QThread::finished);
+    reader->start();
+    QTRY_VERIFY_WITH_TIMEOUT(reads.load() > 0, 10000);
+
+    quint32 uid = 0;
+    for (int round = 0; round < 30; ++round) {
+        SyncBatch batch;
+        for (int i = 0; i < 50; ++i)
+            batch.messages.append(message(++uid, QStringLiteral("round %1").arg(round)));
+        batch.syncPoint = FolderSyncPoint{uid + 1, 0, 1};
+        QVERIFY(folders.applySyncBatch(folder, batch).ok());
+    }
+    const int readsDuringWrites = reads.load();
+    stop = true;
+    QVERIFY(finished.wait(10000) || reader->isFinished());
+    reader->wait();
+    delete reader;
+
+    QCOMPARE(violations.load(), 0);
+    QVERIFY(readsDuringWrites > 1);
+    QVERIFY(!readerConnection.isEmpty());
+    QVERIFY(readerConnection != db.connection().connectionName());
+    QVERIFY2(!QSqlDatabase::contains(readerConnection), "the finished thread's connection is closed");
+    QCOMPARE(folders.folder(folder)->messageCount, 1500);
+}
+
+QTEST_GUILESS_MAIN(TestDatabase)
+#include "tst_database.moc"

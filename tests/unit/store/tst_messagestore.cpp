@@ -1,0 +1,568 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Folder and message stores: sync batches in bounded transactions, the folder-state invariant
+// under failure, change notices after commit, flags, removals, UIDVALIDITY reset, full-text
+// search, local changes journaled atomically, the content-cache index.
+#include "store/accountstore.h"
+#include "store/contentindex.h"
+#include "store/database.h"
+#include "store/folderstore.h"
+#include "store/messagestore.h"
+#include "store/operationjournal.h"
+
+#include <QSet>
+#include <QSignalSpy>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Heron;
+using namespace Heron::Store;
+
+using Ids = QList<qint64>;
+
+namespace {
+
+MessageMetadata message(quint32 uid, const QString &subject = QStringLiteral("hello"))
+{
+    MessageMetadata m;
+    m.uid = uid;
+    m.modSeq = uid;
+    m.subject = subject;
+    m.from = {{QStringLiteral("Alice Example"), QStringLiteral("alice@example.org")}};
+    m.to = {{QString(), QStringLiteral("bob@example.net")}};
+    m.date = QDateTime::fromSecsSinceEpoch(1700000000 + uid, Qt::UTC);
+    m.internalDate = m.date.addSecs(5);
+    m.size = 2000 + uid;
+    return m;
+}
+
+QSet<qint64> idsOf(const QSignalSpy &spy, int argument = 1)
+{
+    QSet<qint64> ids;
+    for (const QList<QVariant> &emission : spy) {
+        const Ids list = emission.at(argument).value<Ids>();
+        ids.unite(QSet<qint64>(list.cbegin(), list.cend()));
+    }
+    return ids;
+}
+
+bool ftsConsistent(Database &db)
+{
+    auto checked = MessageStore(db).checkSearchIndex();
+    if (!checked.ok())
+        qWarning() << checked.error().message;
+    return checked.ok();
+}
+
+}  // namespace
+
+class TestMessageStore : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void messageRoundTrips();
+    void fiveThousandMessagesTakeThreeTransactions();
+    void failedTransactionLeavesFolderStateBehind();
+    void failedSingleTransactionWritesNothing();
+    void noticesFollowCommitWithTheRightIds();
+    void flagChangesAndRemovalsByUid();
+    void removedUidWinsOverFetchedMessage();
+    void staleUidValidityBatchIsRefused();
+    void uidValidityResetDropsMessagesAndParksOperations();
+    void searchFindsSubjectAddressAndBody_data();
+    void searchFindsSubjectAddressAndBody();
+    void searchFollowsUpdatesAndRemovals();
+    void badSearchExpressionIsAnError();
+    void localChangeAndJournalCommitTogether();
+    void journalKeepsOrderAndStates();
+    void contentIndexTracksUse();
+
+private:
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<Database> m_db;
+    qint64 m_account = 0;
+    qint64 m_folder = 0;
+};
+
+void TestMessageStore::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+    auto opened = Database::open(m_dir->filePath(QStringLiteral("heron.sqlite")));
+    QVERIFY2(opened.ok(), qPrintable(opened.ok() ? QString() : opened.error().message));
+    m_db = std::move(opened.value());
+    auto account = AccountStore(*m_db).add(QStringLiteral("acct"), QStringLiteral("Alice"));
+    QVERIFY2(account.ok(), qPrintable(account.ok() ? QString() : account.error().message));
+    m_account = *account;
+    auto folders = FolderStore(*m_db).upsertFolders(m_account, {{QStringLiteral("INBOX"), QStringLiteral("/")}});
+    QVERIFY2(folders.ok(), qPrintable(folders.ok() ? QString() : folders.error().message));
+    m_folder = folders->at(0);
+}
+
+void TestMessageStore::cleanup()
+{
+    m_db.reset();
+    m_dir.reset();
+}
+
+void TestMessageStore::messageRoundTrips()
+{
+    MessageMetadata m = message(7, QStringLiteral("Grüße aus Köln"));
+    m.flags = MessageFlags::fromStrings({QStringLiteral("\\seen"), QStringLiteral("$Label1"),
+                                         QStringLiteral("\\Recent"), QStringLiteral("$Forwarded"),
+                                         QStringLiteral("\\Flagged")});
+    m.sender = {{QStringLiteral("List Robot"), QStringLiteral("robot@lists.example.org")}};
+    m.replyTo = {{QStringLiteral("Team, \"Ops\""), QStringLiteral("ops@example.org")}};
+    m.cc = {{QStringLiteral("Carol"), QStringLiteral("carol@example.org")},
+            {QStringLiteral("Dan"), QStringLiteral("dan@example.org")}};
+    m.bcc = {{QString(), QStringLiteral("eve@example.org")}};
+    m.messageId = QStringLiteral("<a@example.org>");
+    m.inReplyTo = QStringLiteral("<b@example.org>");
+    m.references = {QStringLiteral("<c@example.org>"), QStringLiteral("<b@example.org>")};
+    m.listId = QStringLiteral("dev.lists.example.org");
+    m.bodyStructure = QByteArrayLiteral("{\"type\":\"multipart/mixed\"}");
+    m.parts = {{QStringLiteral("1"), QStringLiteral("text/plain"), QStringLiteral("utf-8"), QStringLiteral("7bit"),
+                QString(), QString(), QString(), 120, false},
+               {QStringLiteral("2"), QStringLiteral("image/png"), QString(), QStringLiteral("base64"),
+                QStringLiteral("attachment"), QStringLiteral("Zeichnung ä.png"), QStringLiteral("<img1>"), 4096,
+                true}};
+    m.hasAttachments = true;
+    QCOMPARE(m.flags.bits, quint32(MessageFlags::Seen | MessageFlags::Flagged));
+    QCOMPARE(m.flags.keywords, (QStringList{QStringLiteral("$Forwarded"), QStringLiteral("$Label1")}));
+
+    SyncBatch batch;
+    batch.messages = {m};
+    auto applied = FolderStore(*m_db).applySyncBatch(m_folder, batch);
+    QVERIFY2(applied.ok(), qPrintable(applied.ok() ? QString() : applied.error().message));
+    MessageStore messages(*m_db);
+    const qint64 id = *messages.idForUid(m_folder, 7);
+    QVERIFY(id > 0);
+    auto stored = messages.message(id);
+    QVERIFY(stored.ok());
+    m.id = id;
+    m.folderId = m_folder;
+    QCOMPARE(stored->subject, m.subject);
+    QCOMPARE(stored->cc, m.cc);
+    QCOMPARE(stored->parts, m.parts);
+    QCOMPARE(stored->flags, m.flags);
+    QCOMPARE(stored->date, m.date);
+    QVERIFY(*stored == m);
+}
+
+void TestMessageStore::fiveThousandMessagesTakeThreeTransactions()
+{
+    SyncBatch batch;
+    for (quint32 uid = 5000; uid >= 1; --uid)  // newest first, as the sync fetches
+        batch.messages.append(message(uid));
+    batch.syncPoint = FolderSyncPoint{5001, 9000, 1};
+    QSignalSpy inserted(m_db->notifier(), &StoreNotifier::messagesInserted);
+    const quint64 commits = m_db->commitCount();
+
+    auto outcome = FolderStore(*m_db).applySyncBatch(m_folder, batch);
+    QVERIFY2(outcome.ok(), qPrintable(outcome.ok() ? QString() : outcome.error().message));
+    QCOMPARE(m_db->commitCount() - commits, quint64(3));
+    QCOMPARE(outcome->transactions, 3);
+    QCOMPARE(outcome->inserted, 5000);
+    QCOMPARE(inserted.size(), 3);
+    QCOMPARE(inserted.at(0).at(1).value<Ids>().size(), 2000);
+    QCOMPARE(inserted.at(2).at(1).value<Ids>().size(), 1000);
+    const auto all = MessageStore(*m_db).messageIds(m_folder);
+    QCOMPARE(idsOf(inserted), QSet<qint64>(all->cbegin(), all->cend()));
+
+    const FolderRecord folder = *FolderStore(*m_db).folder(m_folder);
+    QCOMPARE(folder.messageCount, 5000);
+    QCOMPARE(folder.unreadCount, 5000);
+    QCOMPARE(folder.state.uidNext, 5001u);
+    QCOMPARE(folder.state.highestModSeq, quint64(9000));
+    QCOMPARE(folder.state.syncedDownTo, 1u);
+}
+
+// A constraint violation in the second of three transactions: the first stays (its rows are
+// harmless without the state), the second is rolled back, and the state does not move.
+void TestMessageStore::failedTransactionLeavesFolderStateBehind()
+{
+    FolderStore folders(*m_db);
+    SyncBatch first;
+    first.messages = {message(1), message(2)};
+    first.syncPoint = FolderSyncPoint{100, 50, 1};
+    QVERIFY(folders.applySyncBatch(m_folder, first).ok());
+
+    SyncBatch batch;
+    for (quint32 uid = 100; uid < 5100; ++uid)
+        batch.messages.append(message(uid));
+    batch.messages[3000].uid = 0;  // violates CHECK (uid BETWEEN 1 AND 4294967295)
+    batch.syncPoint = FolderSyncPoint{5100, 7777, 1};
+    batch.incrementalRoundFinished = QDateTime::currentDateTimeUtc();
+    QSignalSpy inserted(m_db->notifier(), &StoreNotifier::messagesInserted);
+    const quint64 commits = m_db->commitCount();
+
+    auto failed = folders.applySyncBatch(m_folder, batch);
+    QVERIFY(!failed.ok());
+    QVERIFY2(failed.error().message.contains(QStringLiteral("transaction 2 of 3")), qPrintable(failed.error().message));
+    QCOMPARE(m_db->commitCount() - commits, quint64(1));
+    QCOMPARE(inserted.size(), 1);
+    QCOMPARE(inserted.at(0).at(1).value<Ids>().size(), 2000);
+
+    FolderRecord folder = *folders.folder(m_folder);
+    QCOMPARE(folder.state.uidNext, 100u);
+    QCOMPARE(folder.state.highestModSeq, quint64(50));
+    QVERIFY(!folder.lastIncrementalSync.isValid());
+    QCOMPARE(folder.messageCount, 2 + 2000);
+
+    // Applying the corrected batch again converges: first rows are replaced, not duplicated.
+    batch.messages[3000].uid = 3100;
+    auto retried = folders.applySyncBatch(m_folder, batch);
+    QVERIFY(retried.ok());
+    QCOMPARE(retried->inserted, 3000);
+    QCOMPARE(retried->changed, 2000);
+    folder = *folders.folder(m_folder);
+    QCOMPARE(folder.state.uidNext, 5100u);
+    QCOMPARE(folder.state.highestModSeq, quint64(7777));
+    QVERIFY(folder.lastIncrementalSync.isValid());
+    QCOMPARE(folder.messageCount, 5002);
+}
+
+void TestMessageStore::failedSingleTransactionWritesNothing()
+{
+    FolderStore folders(*m_db);
+    SyncBatch batch;
+    batch.messages = {message(10), message(11), message(0), message(12)};
+    batch.syncPoint = FolderSyncPoint{13, 1, 10};
+    QSignalSpy inserted(m_db->notifier(), &StoreNotifier::messagesInserted);
+    QSignalSpy foldersChanged(m_db->notifier(), &StoreNotifier::foldersChanged);
+    QVERIFY(!folders.applySyncBatch(m_folder, batch).ok());
+    QCOMPARE(inserted.size(), 0);
+    QCOMPARE(foldersChanged.size(), 0);
+    const FolderRecord folder = *folders.folder(m_folder);
+    QCOMPARE(folder.messageCount, 0);
+    QCOMPARE(folder.state, (FolderState{0, 0, 0, 0}));
+}
+
+void TestMessageStore::noticesFollowCommitWithTheRightIds()
+{
+    FolderStore folders(*m_db);
+    MessageStore messages(*m_db);
+    bool seenInsideTransaction = false;
+    int visibleRows = -1;
+    QObject::connect(m_db->notifier(), &StoreNotifier::messagesInserted, this, [&](qint64, const Ids &) {
+        // A BEGIN succeeds only when no transaction is open on this thread's connection.
+        QSqlQuery query(m_db->connection());
+        seenInsideTransaction = !query.exec(QStringLiteral("BEGIN"));
+        query.exec(QStringLiteral("SELECT count(*) FROM messages"));
+        query.next();
+        visibleRows = query.value(0).toInt();
+        query.finish();
+        query.exec(QStringLiteral("COMMIT"));
+    });
+    QSignalSpy inserted(m_db->notifier(), &StoreNotifier::messagesInserted);
+    QSignalSpy changed(m_db->notifier(), &StoreNotifier::messagesChanged);
+    QSignalSpy removed(m_db->notifier(), &StoreNotifier::messagesRemoved);
+    QSignalSpy foldersChanged(m_db->notifier(), &StoreNotifier::foldersChanged);
+
+    SyncBatch batch;
+    batch.messages = {message(1), message(2), message(3)};
+    QVERIFY(folders.applySyncBatch(m_folder, batch).ok());
+    QVERIFY(!seenInsideTransaction);
+    QCOMPARE(visibleRows, 3);
+    QCOMPARE(inserted.size(), 1);
+    QCOMPARE(inserted.at(0).at(0).toLongLong(), m_folder);
+    const qint64 id1 = *messages.idForUid(m_folder, 1);
+    const qint64 id2 = *messages.idForUid(m_folder, 2);
+    const qint64 id3 = *messages.idForUid(m_folder, 3);
+    QCOMPARE(inserted.at(0).at(1).value<Ids>(), (Ids{id1, id2, id3}));
+    QCOMPARE(foldersChanged.size(), 1);
+    QCOMPARE(foldersChanged.at(0).at(0).value<Ids>(), Ids{m_folder});
+
+    SyncBatch update;
+    update.flagChanges = {{1, MessageFlags{MessageFlags::Seen, {}}, 10},
+                          {2, MessageFlags{}, 11},                          // unchanged flags: no notice
+                          {99, MessageFlags{MessageFlags::Seen, {}}, 12}};  // not stored: ignored
+    update.removedUids = UidSet::fromValues(QList<quint32>{3});
+    QVERIFY(folders.applySyncBatch(m_folder, update).ok());
+    QCOMPARE(changed.size(), 1);
+    QCOMPARE(changed.at(0).at(1).value<Ids>(), Ids{id1});
+    QCOMPARE(removed.size(), 1);
+    QCOMPARE(removed.at(0).at(0).toLongLong(), m_folder);
+    QCOMPARE(removed.at(0).at(1).value<Ids>(), Ids{id3});
+    QCOMPARE(inserted.size(), 1);
+}
+
+void TestMessageStore::flagChangesAndRemovalsByUid()
+{
+    FolderStore folders(*m_db);
+    SyncBatch batch;
+    for (quint32 uid = 1; uid <= 20; ++uid)
+        batch.messages.append(message(uid));
+    QVERIFY(folders.applySyncBatch(m_folder, batch).ok());
+    QCOMPARE(folders.folder(m_folder)->unreadCount, 20);
+
+    SyncBatch update;
+    update.flagChanges = {{4, MessageFlags::fromStrings({QStringLiteral("\\Seen"), QStringLiteral("$Work")}), 30},
+                          {5, MessageFlags::fromStrings({QStringLiteral("\\Seen")}), 31}};
+    update.removedUids = *UidSet::parse("10:12,15,18:*");
+    update.syncPoint = FolderSyncPoint{21, 31, 1};
+    auto outcome = folders.applySyncBatch(m_folder, update);
+    QVERIFY(outcome.ok());
+    QCOMPARE(outcome->changed, 2);
+    QCOMPARE(outcome->removed, 7);
+    const FolderRecord folder = *folders.folder(m_folder);
+    QCOMPARE(folder.messageCount, 13);
+    QCOMPARE(folder.unreadCount, 11);
+    auto flags = MessageStore(*m_db).flagsByUid(m_folder);
+    QVERIFY(flags.ok());
+    QCOMPARE(flags->size(), 13);
+    QVERIFY(!flags->contains(19));
+    QCOMPARE(flags->value(4).keywords, QStringList{QStringLiteral("$Work")});
+    QVERIFY(flags->value(5).has(MessageFlags::Seen));
+    QCOMPARE(MessageStore(*m_db).message(*MessageStore(*m_db).idForUid(m_folder, 4))->modSeq, quint64(30));
+}
+
+void TestMessageStore::removedUidWinsOverFetchedMessage()
+{
+    SyncBatch batch;
+    batch.messages = {message(1), message(2)};
+    batch.removedUids = UidSet::fromValues(QList<quint32>{2});
+    QVERIFY(FolderStore(*m_db).applySyncBatch(m_folder, batch).ok());
+    QCOMPARE(*MessageStore(*m_db).idForUid(m_folder, 2), qint64(0));
+    QVERIFY(*MessageStore(*m_db).idForUid(m_folder, 1) > 0);
+}
+
+void TestMessageStore::staleUidValidityBatchIsRefused()
+{
+    FolderStore folders(*m_db);
+    QVERIFY(folders.resetForUidValidity(m_folder, 77).ok());
+    SyncBatch batch;
+    batch.uidValidity = 76;
+    batch.messages = {message(1)};
+    QVERIFY(!folders.applySyncBatch(m_folder, batch).ok());
+    batch.uidValidity = 77;
+    QVERIFY(folders.applySyncBatch(m_folder, batch).ok());
+}
+
+void TestMessageStore::uidValidityResetDropsMessagesAndParksOperations()
+{
+    FolderStore folders(*m_db);
+    QVERIFY(folders.resetForUidValidity(m_folder, 1).ok());
+    SyncBatch batch;
+    for (quint32 uid = 1; uid <= 4500; ++uid)
+        batch.messages.append(message(uid));
+    batch.syncPoint = FolderSyncPoint{4501, 100, 1};
+    QVERIFY(folders.applySyncBatch(m_folder, batch).ok());
+    OperationJournal journal(*m_db);
+    Operation flag;
+    flag.accountId = m_account;
+    flag.folderId = m_folder;
+    const qint64 flagOp = *journal.append(flag);
+    Operation append = flag;
+    append.kind = Operation::Kind::Append;
+    const qint64 appendOp = *journal.append(append);
+    QVERIFY(ContentIndex(*m_db)
+                    .record({QStringLiteral("k1"), m_account, m_folder, 1, 5, QStringLiteral("1"), 10, {}})
+                    .ok());
+
+    QSignalSpy removed(m_db->notifier(), &StoreNotifier::messagesRemoved);
+    auto keys = folders.resetForUidValidity(m_folder, 2);
+    QVERIFY(keys.ok());
+    QCOMPARE(*keys, QStringList{QStringLiteral("k1")});
+    QCOMPARE(idsOf(removed).size(), 4500);
+    const FolderRecord folder = *folders.folder(m_folder);
+    QCOMPARE(folder.state, (FolderState{2, 0, 0, 0}));
+    QCOMPARE(folder.messageCount, 0);
+    QCOMPARE(journal.operation(flagOp)->state, Operation::State::Parked);
+    QCOMPARE(journal.operation(appendOp)->state, Operation::State::Pending);
+    QVERIFY(ftsConsistent(*m_db));
+}
+
+void TestMessageStore::searchFindsSubjectAddressAndBody_data()
+{
+    QTest::addColumn<QString>("expression");
+    QTest::addColumn<QList<quint32>>("uids");
+
+    QTest::newRow("subject word") << QStringLiteral("quarterly") << QList<quint32>{1};
+    QTest::newRow("subject word, other case") << QStringLiteral("QUARTERLY") << QList<quint32>{1};
+    QTest::newRow("name without diacritics") << QStringLiteral("muller") << QList<quint32>{1};
+    QTest::newRow("name with diacritics") << QStringLiteral("Müller") << QList<quint32>{1};
+    QTest::newRow("subject with diacritics") << QStringLiteral("creme") << QList<quint32>{2};
+    QTest::newRow("address as phrase") << QStringLiteral("\"jm@example.de\"") << QList<quint32>{1};
+    QTest::newRow("recipient domain") << QStringLiteral("\"example.net\"") << QList<quint32>{1, 2};
+    QTest::newRow("prefix") << QStringLiteral("quart*") << QList<quint32>{1};
+    QTest::newRow("column filter") << QStringLiteral("subject:report") << QList<quint32>{1};
+    QTest::newRow("column filter excludes") << QStringLiteral("addresses:report") << QList<quint32>{};
+    QTest::newRow("body text") << QStringLiteral("zebra") << QList<quint32>{2};
+    QTest::newRow("no match") << QStringLiteral("nothinghere") << QList<quint32>{};
+}
+
+void TestMessageStore::searchFindsSubjectAddressAndBody()
+{
+    QFETCH(QString, expression);
+    QFETCH(QList<quint32>, uids);
+
+    MessageMetadata report = message(1, QStringLiteral("Quarterly report"));
+    report.from = {{QStringLiteral("Jürgen Müller"), QStringLiteral("jm@example.de")}};
+    MessageMetadata dessert = message(2, QStringLiteral("Crème brûlée on Friday"));
+    SyncBatch batch;
+    batch.messages = {report, dessert};
+    QVERIFY(FolderStore(*m_db).applySyncBatch(m_folder, batch).ok());
+    MessageStore messages(*m_db);
+    QVERIFY(messages.setBodyText(*messages.idForUid(m_folder, 2), QStringLiteral("Meet at the zebra crossing")).ok());
+
+    auto found = messages.search(expression);
+    QVERIFY2(found.ok(), qPrintable(found.ok() ? QString() : found.error().message));
+    QSet<qint64> expected;
+    for (quint32 uid : uids)
+        expected.insert(*messages.idForUid(m_folder, uid));
+    QCOMPARE(QSet<qint64>(found->cbegin(), found->cend()), expected);
+    QVERIFY(ftsConsistent(*m_db));
+}
+
+void TestMessageStore::searchFollowsUpdatesAndRemovals()
+{
+    FolderStore folders(*m_db);
+    MessageStore messages(*m_db);
+    SyncBatch batch;
+    batch.messages = {message(1, QStringLiteral("original walrus")), message(2, QStringLiteral("second"))};
+    QVERIFY(folders.applySyncBatch(m_folder, batch).ok());
+    const qint64 id1 = *messages.idForUid(m_folder, 1);
+    const qint64 id2 = *messages.idForUid(m_folder, 2);
+    QVERIFY(messages.setBodyText(id1, QStringLiteral("body penguin")).ok());
+    QVERIFY(messages.setBodyText(id1, QStringLiteral("body puffin")).ok());
+    QCOMPARE(*messages.search(QStringLiteral("penguin")), Ids{});
+    QCOMPARE(*messages.search(QStringLiteral("puffin")), Ids{id1});
+
+    // A re-fetched message replaces its indexed subject but keeps its body text.
+    batch.messages = {message(1, QStringLiteral("renamed narwhal"))};
+    QVERIFY(folders.applySyncBatch(m_folder, batch).ok());
+    QCOMPARE(*messages.search(QStringLiteral("walrus")), Ids{});
+    QCOMPARE(*messages.search(QStringLiteral("narwhal")), Ids{id1});
+    QCOMPARE(*messages.search(QStringLiteral("puffin")), Ids{id1});
+    // Flag changes leave the index alone.
+    SyncBatch flags;
+    flags.flagChanges = {{1, MessageFlags{MessageFlags::Seen, {}}, 5}};
+    QVERIFY(folders.applySyncBatch(m_folder, flags).ok());
+    QCOMPARE(*messages.search(QStringLiteral("narwhal")), Ids{id1});
+
+    QVERIFY(messages.setBodyText(id1, QString()).ok());
+    QCOMPARE(*messages.search(QStringLiteral("puffin")), Ids{});
+    QVERIFY(messages.setBodyText(id2, QStringLiteral("body of two")).ok());
+    SyncBatch removal;
+    removal.removedUids = UidSet::fromValues(QList<quint32>{2});
+    QVERIFY(folders.applySyncBatch(m_folder, removal).ok());
+    QCOMPARE(*messages.search(QStringLiteral("second OR body")), Ids{});
+    QVERIFY(ftsConsistent(*m_db));
+}
+
+void TestMessageStore::badSearchExpressionIsAnError()
+{
+    auto result = MessageStore(*m_db).search(QStringLiteral("\"unbalanced"));
+    QVERIFY(!result.ok());
+    QCOMPARE(result.error().code, Error::Code::InvalidInput);
+}
+
+void TestMessageStore::localChangeAndJournalCommitTogether()
+{
+    SyncBatch batch;
+    batch.messages = {message(1), message(2)};
+    QVERIFY(FolderStore(*m_db).applySyncBatch(m_folder, batch).ok());
+    MessageStore messages(*m_db);
+    OperationJournal journal(*m_db);
+    const qint64 id1 = *messages.idForUid(m_folder, 1);
+    Operation operation;
+    operation.accountId = m_account;
+    operation.folderId = m_folder;
+    operation.kind = Operation::Kind::Flag;
+    operation.payload = QByteArrayLiteral("{\"uids\":[1],\"add\":[\"\\\\Seen\"]}");
+
+    QSignalSpy changed(m_db->notifier(), &StoreNotifier::messagesChanged);
+    {
+        Transaction abandoned(*m_db, Durability::Full);
+        QVERIFY(messages.changeFlags(abandoned, {id1}, MessageFlags::Seen, 0).ok());
+        QVERIFY(journal.append(abandoned, operation).ok());
+    }  // rolled back
+    QCOMPARE(changed.size(), 0);
+    QCOMPARE(journal.unfinished(m_account)->size(), 0);
+    QCOMPARE(FolderStore(*m_db).folder(m_folder)->unreadCount, 2);
+
+    const quint64 fullCommits = m_db->fullCommitCount();
+    Transaction transaction(*m_db, Durability::Full);
+    QVERIFY(messages.changeFlags(transaction, {id1}, MessageFlags::Seen | MessageFlags::Flagged, 0).ok());
+    QVERIFY(journal.append(transaction, operation).ok());
+    QCOMPARE(changed.size(), 0);
+    QVERIFY(transaction.commit().ok());
+    QCOMPARE(m_db->fullCommitCount(), fullCommits + 1);
+    QCOMPARE(changed.size(), 1);
+    QCOMPARE(changed.at(0).at(1).value<Ids>(), Ids{id1});
+    QCOMPARE(messages.message(id1)->flags.bits, quint32(MessageFlags::Seen | MessageFlags::Flagged));
+    QCOMPARE(FolderStore(*m_db).folder(m_folder)->unreadCount, 1);
+    const auto pending = *journal.unfinished(m_account);
+    QCOMPARE(pending.size(), 1);
+    QCOMPARE(pending.at(0).payload, operation.payload);
+}
+
+void TestMessageStore::journalKeepsOrderAndStates()
+{
+    OperationJournal journal(*m_db);
+    QList<qint64> ids;
+    for (Operation::Kind kind : {Operation::Kind::Move, Operation::Kind::Copy, Operation::Kind::Delete,
+                                 Operation::Kind::Append, Operation::Kind::Flag}) {
+        Operation operation;
+        operation.accountId = m_account;
+        operation.folderId = m_folder;
+        operation.kind = kind;
+        ids.append(*journal.append(operation));
+    }
+    QVERIFY(journal.markInFlight(ids[0]).ok());
+    QVERIFY(journal.markPending(ids[0], QStringLiteral("connection lost")).ok());
+    QVERIFY(journal.markInFlight(ids[0]).ok());
+    QVERIFY(journal.markDone(ids[1]).ok());
+    QVERIFY(journal.markFailed(ids[2], QStringLiteral("NO [TRYCREATE]")).ok());
+    QVERIFY(journal.markParked(ids[3], QStringLiteral("folder gone")).ok());
+    QVERIFY(!journal.markDone(999999).ok());
+
+    const QList<Operation> unfinished = *journal.unfinished(m_account);
+    QCOMPARE(unfinished.size(), 2);
+    QCOMPARE(unfinished.at(0).id, ids[0]);
+    QCOMPARE(unfinished.at(0).kind, Operation::Kind::Move);
+    QCOMPARE(unfinished.at(0).state, Operation::State::InFlight);
+    QCOMPARE(unfinished.at(0).attempts, 2);
+    QCOMPARE(unfinished.at(0).lastError, QStringLiteral("connection lost"));
+    QCOMPARE(unfinished.at(1).id, ids[4]);
+    QCOMPARE(journal.operation(ids[2])->lastError, QStringLiteral("NO [TRYCREATE]"));
+    QCOMPARE(journal.inState(m_account, Operation::State::Parked)->size(), 1);
+
+    // The folder disappears: its operations stay, without a folder, for the sync to park.
+    QVERIFY(FolderStore(*m_db).removeFolder(m_folder).ok());
+    QCOMPARE(journal.operation(ids[4])->folderId, qint64(0));
+    QCOMPARE(journal.unfinished(m_account)->size(), 2);
+
+    QCOMPARE(*journal.purgeDone(QDateTime::currentDateTimeUtc().addSecs(60)), 1);
+    QVERIFY(!journal.operation(ids[1]).ok());
+}
+
+void TestMessageStore::contentIndexTracksUse()
+{
+    ContentIndex index(*m_db);
+    const QDateTime t0 = QDateTime::fromSecsSinceEpoch(1700000000, Qt::UTC);
+    QVERIFY(index.record({QStringLiteral("aa"), m_account, m_folder, 9, 1, QStringLiteral("1"), 100, t0}).ok());
+    QVERIFY(index.record({QStringLiteral("bb"), m_account, m_folder, 9, 2, QStringLiteral("1.2"), 50, t0.addSecs(1)})
+                    .ok());
+    QVERIFY(index.record({QStringLiteral("cc"), m_account, m_folder, 9, 3, QString(), 25, t0.addSecs(2)}).ok());
+    QCOMPARE(*index.totalSize(), qint64(175));
+    auto found = index.find(m_folder, 9, 2, QStringLiteral("1.2"));
+    QVERIFY(found.ok() && found->has_value());
+    QCOMPARE(found->value().key, QStringLiteral("bb"));
+    QVERIFY(!index.find(m_folder, 8, 2, QStringLiteral("1.2"))->has_value());
+
+    QVERIFY(index.touch(QStringLiteral("aa"), t0.addSecs(10)).ok());
+    const QList<ContentCacheEntry> lru = *index.leastRecentlyUsed(2);
+    QCOMPARE(lru.size(), 2);
+    QCOMPARE(lru.at(0).key, QStringLiteral("bb"));
+    QCOMPARE(lru.at(1).key, QStringLiteral("cc"));
+    QVERIFY(index.remove({QStringLiteral("bb"), QStringLiteral("cc")}).ok());
+    QCOMPARE(*index.totalSize(), qint64(100));
+}
+
+QTEST_GUILESS_MAIN(TestMessageStore)
+#include "tst_messagestore.moc"
