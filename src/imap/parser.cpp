@@ -415,8 +415,7 @@ private:
     bool addresses(Addresses &out);
     bool body(BodyPart &part, int mimeDepth);
     bool bodyParameters(Parameters &out);
-    bool bodyExtension1Part(BodyPart &part);
-    bool bodyExtensionMultipart(BodyPart &part);
+    bool bodyExtension(BodyPart &part, bool multipart);
     bool disposition(Disposition &out);
     bool language(Strings &out);
     bool skipExtensions();
@@ -1153,38 +1152,14 @@ bool ResponseReader::skipExtensions()
 }
 
 // body-ext-1part = body-fld-md5 [SP body-fld-dsp [SP body-fld-lang [SP body-fld-loc *(SP body-extension)]]]
-bool ResponseReader::bodyExtension1Part(BodyPart &part)
+// body-ext-mpart = body-fld-param [SP ...the same...]
+// Every field is optional from the left: the body's ")" may come after any of them.
+bool ResponseReader::bodyExtension(BodyPart &part, bool multipart)
 {
     skipSpaces();
     if (peek() == ')')
         return true;
-    if (!string(part.md5))
-        return false;
-    skipSpaces();
-    if (peek() == ')')
-        return true;
-    if (!disposition(part.disposition))
-        return false;
-    skipSpaces();
-    if (peek() == ')')
-        return true;
-    if (!language(part.language))
-        return false;
-    skipSpaces();
-    if (peek() == ')')
-        return true;
-    if (!string(part.location))
-        return false;
-    return skipExtensions();
-}
-
-// body-ext-mpart = body-fld-param [SP body-fld-dsp [SP body-fld-lang [SP body-fld-loc *(SP body-extension)]]]
-bool ResponseReader::bodyExtensionMultipart(BodyPart &part)
-{
-    skipSpaces();
-    if (peek() == ')')
-        return true;
-    if (!bodyParameters(part.parameters))
+    if (!(multipart ? bodyParameters(part.parameters) : string(part.md5)))
         return false;
     skipSpaces();
     if (peek() == ')')
@@ -1226,7 +1201,7 @@ bool ResponseReader::body(BodyPart &part, int mimeDepth)
         // A missing subtype is seen from broken servers; RFC 2046 says treat it as "mixed".
         if (peek() != ')' && !stringLower(part.subtype))
             return false;
-        if (!bodyExtensionMultipart(part))
+        if (!bodyExtension(part, true))
             return false;
     } else {
         // body-type-1part: type SP subtype SP params SP id SP desc SP enc SP octets ...
@@ -1271,7 +1246,7 @@ bool ResponseReader::body(BodyPart &part, int mimeDepth)
         } else if (isNil() && (part.type == "text" || isMessage)) {
             m_p += 3;
         }
-        if (!bodyExtension1Part(part))
+        if (!bodyExtension(part, false))
             return false;
     }
     skipSpaces();
