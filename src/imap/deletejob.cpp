@@ -22,11 +22,15 @@ void DeleteJob::doStart()
 void DeleteJob::handleTagged(const StatusResponse &response)
 {
     Session *s = session();
+    // A stateChanged slot may delete the session, and with it this job.
+    const QPointer<DeleteJob> alive(this);
     if (response.status == StatusResponse::Status::Ok && s && s->state() == Session::State::Selected
         && isSameMailbox(s->selectedMailbox(), m_mailbox)) {
         s->setSelectedMailbox({});
         s->setState(Session::State::Authenticated);
     }
+    if (!alive)
+        return;
     Job::handleTagged(response);
 }
 

@@ -94,7 +94,11 @@ void LoginJob::handleTagged(const StatusResponse &response)
                            tr("The server rejected the user name or password for %1: %2").arg(m_userName, text)));
             return;
         }
+        // A stateChanged slot may delete the session, and with it this job.
+        const QPointer<LoginJob> alive(this);
         s->setState(Session::State::Authenticated);
+        if (!alive)
+            return;
         // RFC 3501 §6.2.2: capabilities may change after authentication.
         if (response.code.kind == ResponseCode::Kind::Capability) {
             s->setCapabilities(response.code.strings);

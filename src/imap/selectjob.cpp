@@ -165,6 +165,8 @@ bool SelectJob::handleUntagged(const Response &response)
 void SelectJob::handleTagged(const StatusResponse &response)
 {
     Session *s = session();
+    // A stateChanged slot may delete the session, and with it this job.
+    const QPointer<SelectJob> alive(this);
     if (response.status == StatusResponse::Status::Ok) {
         m_readOnly = m_examine || response.code.kind == ResponseCode::Kind::ReadOnly;
         if (response.code.kind == ResponseCode::Kind::ReadWrite)
@@ -178,6 +180,8 @@ void SelectJob::handleTagged(const StatusResponse &response)
         s->setSelectedMailbox({});
         s->setState(Session::State::Authenticated);
     }
+    if (!alive)
+        return;
     Job::handleTagged(response);
 }
 

@@ -5,8 +5,10 @@
 #include "imap/capabilityjob.h"
 #include "imap/compressjob.h"
 #include "imap/compressor.h"
+#include "imap/deletejob.h"
 #include "imap/fetchjob.h"
 #include "imap/idlejob.h"
+#include "imap/loginjob.h"
 #include "imap/selectjob.h"
 #include "imap/session.h"
 #include "support/scriptedserver.h"
@@ -91,6 +93,8 @@ private Q_SLOTS:
     void sessionDeletedWhenAJobFails();
     void sessionDeletedWhenClosed();
     void sessionDeletedOnGreetingAlert();
+    void sessionDeletedOnStateChange_data();
+    void sessionDeletedOnStateChange();
     void queuedJobDoesNotClaimUntaggedData();
     void logoutWhileIdlingEndsIdle();
     void reopenAfterAbortRightAfterCompress();
@@ -190,6 +194,80 @@ void TestSessionRobustness::sessionDeletedWhenClosed()
     QCOMPARE(errors.first().code, Error::Code::ServerBye);
     // Let the socket's deferred deletion run.
     QTest::qWait(50);
+    QVERIFY(server.waitForScriptEnd());
+    QCOMPARE(server.errors(), QStringList());
+}
+
+void TestSessionRobustness::sessionDeletedOnStateChange_data()
+{
+    QTest::addColumn<QString>("script");
+    QTest::addColumn<QString>("job");
+    QTest::newRow("login") << QStringLiteral(R"(
+        S: * OK [CAPABILITY IMAP4rev1 AUTH=PLAIN SASL-IR] ready
+        C~: A0001 AUTHENTICATE PLAIN \S+
+        S: A0001 OK [CAPABILITY IMAP4rev1 IDLE] logged in
+        X: wait-close
+    )") << QStringLiteral("login");
+    QTest::newRow("select") << QStringLiteral(R"(
+        S: * PREAUTH [CAPABILITY IMAP4rev1] ready
+        C: A0001 SELECT INBOX
+        S: * 3 EXISTS
+        S: A0001 OK [READ-WRITE] selected
+        X: wait-close
+    )") << QStringLiteral("select");
+    QTest::newRow("delete the selected mailbox") << QStringLiteral(R"(
+        S: * PREAUTH [CAPABILITY IMAP4rev1] ready
+        C: A0001 SELECT INBOX
+        S: A0001 OK [READ-WRITE] selected
+        C: A0002 DELETE INBOX
+        S: A0002 OK deleted
+        X: wait-close
+    )") << QStringLiteral("delete");
+}
+
+// A state change (logged in, selected, deselected) may make the application drop the session from
+// its stateChanged slot; the job that caused it must not touch itself or the session afterwards.
+void TestSessionRobustness::sessionDeletedOnStateChange()
+{
+    QFETCH(QString, script);
+    QFETCH(QString, job);
+    ScriptedServer server;
+    server.setScript(script);
+    QVERIFY(server.start());
+    QPointer<Session> session = new Session;
+    session->setSettings(settingsFor(server));
+    QVERIFY(openSession(*session));
+
+    if (job == QLatin1String("delete")) {
+        auto *select = new SelectJob(session);
+        select->setMailbox("INBOX");
+        QSignalSpy selected(select, &Job::finished);
+        select->start();
+        QVERIFY(selected.wait(5000));
+    }
+    const Session::State deleteOn = job == QLatin1String("login") ? Session::State::Authenticated
+        : job == QLatin1String("select")                         ? Session::State::Selected
+                                                                  : Session::State::Authenticated;
+    connect(session, &Session::stateChanged, this, [&](Session::State state) {
+        if (state == deleteOn)
+            delete session.data();
+    });
+    if (job == QLatin1String("login")) {
+        auto *login = new LoginJob(session);
+        login->setUserName(QStringLiteral("alice"));
+        login->setPassword(QStringLiteral("secret"));
+        login->start();
+    } else if (job == QLatin1String("select")) {
+        auto *select = new SelectJob(session);
+        select->setMailbox("INBOX");
+        select->start();
+    } else {
+        auto *remove = new DeleteJob(session);
+        remove->setMailbox("INBOX");
+        remove->start();
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(!session, 5000);
+    QTest::qWait(50);  // let the socket's deferred deletion run
     QVERIFY(server.waitForScriptEnd());
     QCOMPARE(server.errors(), QStringList());
 }
