@@ -2,6 +2,7 @@
 #pragma once
 
 #include "imap/job.h"
+#include "imap/removals.h"
 
 #include <QList>
 
@@ -21,9 +22,9 @@ public:
     void setExpungeAll(bool all) { m_all = all; }
 
     // Sequence numbers of "* n EXPUNGE" in the order received.
-    const QList<uint32_t> &expungedSequences() const { return m_expunged; }
+    const QList<uint32_t> &expungedSequences() const { return m_removals.expungedSequences; }
     // UIDs of "* VANISHED" (QRESYNC enabled, RFC 7162 §3.2.10).
-    const UidSet &vanishedUids() const { return m_vanished; }
+    const UidSet &vanishedUids() const { return m_removals.vanishedUids; }
 
 protected:
     void doStart() override;
@@ -32,8 +33,7 @@ protected:
 private:
     UidSet m_uids;
     bool m_all = false;
-    QList<uint32_t> m_expunged;
-    UidSet m_vanished;
+    Removals m_removals;
 };
 
 }  // namespace Heron::Imap

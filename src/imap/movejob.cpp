@@ -31,19 +31,7 @@ bool MoveJob::handleUntagged(const Response &response)
         m_copyUid = CopyUid::fromCode(status->code);
         return true;
     }
-    if (const auto *number = std::get_if<NumberResponse>(&response)) {
-        if (number->kind != NumberResponse::Kind::Expunge)
-            return false;
-        m_expunged.append(number->number);
-        return true;
-    }
-    if (const auto *vanished = std::get_if<VanishedResponse>(&response)) {
-        if (vanished->earlier)
-            return false;
-        m_vanished.unite(vanished->uids);
-        return true;
-    }
-    return false;
+    return m_removals.collect(response);
 }
 
 void MoveJob::handleTagged(const StatusResponse &response)

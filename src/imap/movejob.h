@@ -2,6 +2,7 @@
 #pragma once
 
 #include "imap/copyjob.h"
+#include "imap/removals.h"
 
 namespace Heron::Imap {
 
@@ -20,9 +21,9 @@ public:
 
     const std::optional<CopyUid> &copyUid() const { return m_copyUid; }
     // Sequence numbers of "* n EXPUNGE", in the order received (each one shifts later ones).
-    const QList<uint32_t> &expungedSequences() const { return m_expunged; }
+    const QList<uint32_t> &expungedSequences() const { return m_removals.expungedSequences; }
     // UIDs of "* VANISHED" (QRESYNC enabled, RFC 7162 §3.2.10).
-    const UidSet &vanishedUids() const { return m_vanished; }
+    const UidSet &vanishedUids() const { return m_removals.vanishedUids; }
 
 protected:
     void doStart() override;
@@ -33,8 +34,7 @@ private:
     UidSet m_uids;
     QByteArray m_destination;
     std::optional<CopyUid> m_copyUid;
-    QList<uint32_t> m_expunged;
-    UidSet m_vanished;
+    Removals m_removals;
 };
 
 }  // namespace Heron::Imap
