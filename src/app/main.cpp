@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Entry point: command line, translations, main window.
+// Entry point: the headless command line (heron --profile DIR <command>), or translations and the main window.
+#include "cli/commandline.h"
 #include "core/logging.h"
 #include "mainwindow.h"
 
@@ -29,12 +30,15 @@ struct CommandLine {
     QCommandLineOption version;
     QCommandLineOption profile;
     QCommandLineOption demo;
+    QCommandLineOption insecurePasswordStore;
+    QCommandLineOption verbose;
 };
 
 // Declares Heron's options on the parser. Called once the translators are installed, so the help text is localized.
 CommandLine describeCommandLine(QCommandLineParser &parser)
 {
-    parser.setApplicationDescription(QCoreApplication::translate("CommandLine", "Heron, a desktop IMAP mail client."));
+    parser.setApplicationDescription(QCoreApplication::translate("CommandLine", "Heron, a desktop IMAP mail client.") +
+                                     QStringLiteral("\n\n") + Heron::Cli::CommandLine::commandsOverview());
     QCommandLineOption help = parser.addHelpOption();
     QCommandLineOption version = parser.addVersionOption();
     QCommandLineOption profile(QStringLiteral("profile"),
@@ -43,9 +47,22 @@ CommandLine describeCommandLine(QCommandLineParser &parser)
                                QCoreApplication::translate("CommandLine", "dir"));
     QCommandLineOption demo(QStringLiteral("demo"),
                             QCoreApplication::translate("CommandLine", "Open a local demo mailbox."));
+    QCommandLineOption insecurePasswordStore(
+            QStringLiteral("insecure-password-store"),
+            QCoreApplication::translate("CommandLine",
+                                        "Allow keeping passwords in the profile's own file (not encrypted) where "
+                                        "there is no system keychain."));
+    QCommandLineOption verbose(QStringLiteral("verbose"),
+                               QCoreApplication::translate("CommandLine", "Commands say more on stderr."));
     parser.addOption(profile);
     parser.addOption(demo);
-    return {help, version, profile, demo};
+    parser.addOption(insecurePasswordStore);
+    parser.addOption(verbose);
+    parser.addPositionalArgument(QStringLiteral("command"),
+                                 QCoreApplication::translate("CommandLine", "A command (listed above) to run without a "
+                                                                            "window."),
+                                 QStringLiteral("[command [arguments]]"));
+    return {help, version, profile, demo, insecurePasswordStore, verbose};
 }
 
 // --help and --version are answered on the terminal and must work without a display, so they are recognized
@@ -81,6 +98,16 @@ int main(int argc, char *argv[])
 {
     QCoreApplication::setApplicationName(QStringLiteral("heron"));
     QCoreApplication::setApplicationVersion(QStringLiteral(HERON_VERSION));
+
+    // A command runs headless: a QCoreApplication, no display, the same engine as the window.
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments.append(QString::fromLocal8Bit(argv[i]));
+    if (Heron::Cli::CommandLine::hasCommand(arguments)) {
+        QCoreApplication app(argc, argv);
+        installTranslations(app);
+        return Heron::Cli::CommandLine::run(QCoreApplication::arguments());
+    }
 
     if (answeredOnTerminal(argc, argv)) {
         QCoreApplication app(argc, argv);

@@ -68,6 +68,69 @@ void UidSet::remove(uint32_t value)
     }
 }
 
+UidSet UidSet::subtracted(const UidSet &other) const
+{
+    UidSet result;
+    qsizetype j = 0;
+    const QList<Range> &cut = other.m_ranges;
+    for (Range r : m_ranges) {
+        uint64_t first = r.first;
+        const uint64_t last = r.last;
+        while (j < cut.size() && cut.at(j).last < first)
+            ++j;
+        qsizetype k = j;
+        while (first <= last && k < cut.size() && cut.at(k).first <= last) {
+            if (cut.at(k).first > first)
+                result.m_ranges.append({uint32_t(first), uint32_t(cut.at(k).first - 1)});
+            first = uint64_t(cut.at(k).last) + 1;
+            ++k;
+        }
+        if (first <= last)
+            result.m_ranges.append({uint32_t(first), uint32_t(last)});
+    }
+    return result;
+}
+
+UidSet UidSet::intersected(const UidSet &other) const
+{
+    UidSet result;
+    qsizetype i = 0;
+    qsizetype j = 0;
+    while (i < m_ranges.size() && j < other.m_ranges.size()) {
+        const Range a = m_ranges.at(i);
+        const Range b = other.m_ranges.at(j);
+        const uint32_t first = std::max(a.first, b.first);
+        const uint32_t last = std::min(a.last, b.last);
+        if (first <= last)
+            result.m_ranges.append({first, last});
+        if (a.last < b.last)
+            ++i;
+        else
+            ++j;
+    }
+    return result;
+}
+
+UidSet UidSet::restrictedTo(uint32_t first, uint32_t last) const
+{
+    if (first > last || first == 0)
+        return first > last ? UidSet() : restrictedTo(1, last);
+    return intersected(fromRange(first, last));
+}
+
+UidSet UidSet::highest(uint64_t count) const
+{
+    UidSet result;
+    for (qsizetype i = m_ranges.size() - 1; i >= 0 && count > 0; --i) {
+        const Range r = m_ranges.at(i);
+        const uint64_t size = uint64_t(r.last) - r.first + 1;
+        const uint64_t take = std::min(size, count);
+        result.m_ranges.prepend({uint32_t(uint64_t(r.last) - take + 1), r.last});
+        count -= take;
+    }
+    return result;
+}
+
 bool UidSet::contains(uint32_t value) const
 {
     auto it = std::lower_bound(m_ranges.begin(), m_ranges.end(), value,

@@ -41,6 +41,13 @@ public:
     void addRange(uint32_t first, uint32_t last);
     void unite(const UidSet &other);
     void remove(uint32_t value);
+    // Set algebra over concrete values (a range ending in * is taken as ending at 2^32-1).
+    UidSet subtracted(const UidSet &other) const;
+    UidSet intersected(const UidSet &other) const;
+    // The values in [first, last].
+    UidSet restrictedTo(uint32_t first, uint32_t last) const;
+    // At most count values from the top (highest first taken), as a set.
+    UidSet highest(uint64_t count) const;
 
     bool contains(uint32_t value) const;
     bool isEmpty() const { return m_ranges.isEmpty(); }

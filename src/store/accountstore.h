@@ -25,11 +25,14 @@ class AccountStore {
 public:
     explicit AccountStore(Database &database) : m_database(database) {}
 
-    Result<qint64> add(const QString &key, const QString &displayName);
+    Result<qint64> add(const QString &key, const QString &displayName, const QByteArray &settings = {});
     Result<bool> remove(qint64 accountId);
     Result<QList<AccountRecord>> accounts() const;
     // 0 when no account has that key.
     Result<qint64> idForKey(const QString &key) const;
+    // The account's settings, opaque here (JSON written by src/accounts).
+    Result<QByteArray> settings(qint64 accountId) const;
+    Result<bool> setSettings(qint64 accountId, const QString &displayName, const QByteArray &settings);
 
 private:
     Database &m_database;

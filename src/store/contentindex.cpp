@@ -97,6 +97,23 @@ Result<bool> ContentIndex::remove(const QStringList &keys)
     return transaction.commit();
 }
 
+Result<int> ContentIndex::removeAccount(qint64 accountId)
+{
+    Transaction transaction(m_database);
+    if (!transaction.isActive())
+        return transaction.error();
+    QSqlQuery query(transaction.connection());
+    query.prepare(QStringLiteral("DELETE FROM content_cache WHERE account_id = ?"));
+    query.addBindValue(accountId);
+    if (!query.exec())
+        return Sql::error(query, QStringLiteral("Cannot drop cached content"));
+    const int removed = query.numRowsAffected();
+    const Result<bool> committed = transaction.commit();
+    if (!committed)
+        return committed.error();
+    return removed;
+}
+
 Result<qint64> ContentIndex::totalSize() const
 {
     QSqlQuery query(m_database.connection());

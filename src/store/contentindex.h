@@ -38,6 +38,8 @@ public:
                                                   const QString &section) const;
     Result<bool> touch(const QString &key, const QDateTime &when);
     Result<bool> remove(const QStringList &keys);
+    // Drops every entry of the account; returns how many there were.
+    Result<int> removeAccount(qint64 accountId);
     Result<qint64> totalSize() const;
     // Least recently used first, for eviction.
     Result<QList<ContentCacheEntry>> leastRecentlyUsed(int limit) const;

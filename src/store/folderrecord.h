@@ -25,6 +25,7 @@ struct FolderState {
     quint32 uidNext = 0;
     quint64 highestModSeq = 0;
     quint32 syncedDownTo = 0;  // the lowest UID whose metadata is stored; 0 when nothing is
+    quint32 serverMessages = 0;  // the server's MESSAGES (EXISTS) at this point
 
     bool operator==(const FolderState &) const = default;
 };
@@ -41,6 +42,8 @@ struct FolderRecord {
     QDateTime windowStart;  // invalid when the whole folder is kept
     QDateTime lastFullSync;
     QDateTime lastIncrementalSync;
+    QString syncStrategy;  // what the last round used ("qresync", "condstore", "plain"); empty before
+    QString lastError;     // how the last round failed, in plain words; empty when it succeeded
 };
 
 }  // namespace Heron::Store

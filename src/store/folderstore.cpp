@@ -15,7 +15,7 @@ namespace {
 const QString kFolderColumns = QStringLiteral(
         "id, account_id, path, delimiter, special_use, attributes, subscribed, selected_for_sync, uidvalidity, "
         "uidnext, highestmodseq, synced_down_to, message_count, unread_count, window_start, last_full_sync, "
-        "last_incremental_sync");
+        "last_incremental_sync, server_messages, sync_strategy, last_error");
 
 FolderRecord folderFromQuery(const QSqlQuery &query)
 {
@@ -37,6 +37,9 @@ FolderRecord folderFromQuery(const QSqlQuery &query)
     folder.windowStart = Sql::toDateTime(query.value(14));
     folder.lastFullSync = Sql::toDateTime(query.value(15));
     folder.lastIncrementalSync = Sql::toDateTime(query.value(16));
+    folder.state.serverMessages = query.value(17).toUInt();
+    folder.syncStrategy = query.value(18).toString();
+    folder.lastError = query.value(19).toString();
     return folder;
 }
 
@@ -114,6 +117,28 @@ Result<QList<qint64>> FolderStore::upsertFolders(qint64 accountId, const QList<F
     return ids;
 }
 
+Result<bool> FolderStore::renameFolder(qint64 folderId, const FolderListing &listing)
+{
+    Transaction transaction(m_database);
+    if (!transaction.isActive())
+        return transaction.error();
+    QSqlQuery query(transaction.connection());
+    query.prepare(QStringLiteral("UPDATE folders SET path = ?, delimiter = ?, special_use = ?, attributes = ?, "
+                                 "subscribed = ? WHERE id = ?"));
+    query.addBindValue(Sql::text(listing.path));
+    query.addBindValue(Sql::text(listing.delimiter));
+    query.addBindValue(Sql::text(listing.specialUse));
+    query.addBindValue(Sql::text(listing.attributes.join(QLatin1Char(' '))));
+    query.addBindValue(listing.subscribed ? 1 : 0);
+    query.addBindValue(folderId);
+    if (!query.exec())
+        return Sql::error(query, QStringLiteral("Cannot rename the folder to %1").arg(listing.path));
+    if (query.numRowsAffected() == 0)
+        return makeError(Error::Code::InvalidInput, QStringLiteral("No folder with id %1").arg(folderId));
+    transaction.changes().folderChanged(folderId);
+    return transaction.commit();
+}
+
 Result<bool> FolderStore::removeFolder(qint64 folderId)
 {
     Transaction transaction(m_database);
@@ -136,6 +161,23 @@ Result<bool> FolderStore::setSelectedForSync(qint64 folderId, bool selected)
 Result<bool> FolderStore::setWindowStart(qint64 folderId, const QDateTime &windowStart)
 {
     return updateFolderColumn(m_database, folderId, QStringLiteral("window_start"), Sql::fromDateTime(windowStart));
+}
+
+Result<bool> FolderStore::setSyncStatus(qint64 folderId, const QString &strategy, const QString &lastError)
+{
+    Transaction transaction(m_database);
+    if (!transaction.isActive())
+        return transaction.error();
+    QSqlQuery query(transaction.connection());
+    query.prepare(QStringLiteral("UPDATE folders SET sync_strategy = ?, last_error = ? WHERE id = ?"));
+    query.addBindValue(Sql::text(strategy));
+    query.addBindValue(Sql::text(lastError));
+    query.addBindValue(folderId);
+    if (!query.exec())
+        return Sql::error(query, QStringLiteral("Cannot record how a folder was synchronized"));
+    if (query.numRowsAffected() > 0)
+        transaction.changes().folderChanged(folderId);
+    return transaction.commit();
 }
 
 Result<FolderRecord> FolderStore::folder(qint64 folderId) const
@@ -282,9 +324,9 @@ Result<SyncBatchOutcome> FolderStore::applySyncBatch(qint64 folderId, const Sync
             QVariantList values;
             if (batch.syncPoint) {
                 assignments << QStringLiteral("uidnext = ?") << QStringLiteral("highestmodseq = ?")
-                            << QStringLiteral("synced_down_to = ?");
+                            << QStringLiteral("synced_down_to = ?") << QStringLiteral("server_messages = ?");
                 values << qint64(batch.syncPoint->uidNext) << qint64(batch.syncPoint->highestModSeq)
-                       << qint64(batch.syncPoint->syncedDownTo);
+                       << qint64(batch.syncPoint->syncedDownTo) << qint64(batch.syncPoint->serverMessages);
             }
             if (batch.fullRoundFinished.isValid()) {
                 assignments << QStringLiteral("last_full_sync = ?");
@@ -367,7 +409,7 @@ Result<QStringList> FolderStore::resetForUidValidity(qint64 folderId, quint32 ui
                             "WHERE folder_id = ? AND kind != 'append' AND state IN ('pending', 'in-flight')"),
              {QDateTime::currentMSecsSinceEpoch(), QStringLiteral("The folder's UIDVALIDITY changed"), folderId}},
             {QStringLiteral("UPDATE folders SET uidvalidity = ?, uidnext = 0, highestmodseq = 0, synced_down_to = 0, "
-                            "last_full_sync = NULL, last_incremental_sync = NULL WHERE id = ?"),
+                            "server_messages = 0, last_full_sync = NULL, last_incremental_sync = NULL WHERE id = ?"),
              {qint64(uidValidity), folderId}},
     };
     for (const auto &[statement, values] : statements) {

@@ -27,8 +27,13 @@ public:
     // Returns the folders' ids in the order given.
     Result<QList<qint64>> upsertFolders(qint64 accountId, const QList<FolderListing> &listings);
     Result<bool> removeFolder(qint64 folderId);
+    // The folder was renamed on the server (same UIDVALIDITY under a new name): its messages,
+    // state and the user's choices stay; only the listing changes.
+    Result<bool> renameFolder(qint64 folderId, const FolderListing &listing);
     Result<bool> setSelectedForSync(qint64 folderId, bool selected);
     Result<bool> setWindowStart(qint64 folderId, const QDateTime &windowStart);
+    // Records the strategy the last round used and its error (empty when it succeeded).
+    Result<bool> setSyncStatus(qint64 folderId, const QString &strategy, const QString &lastError);
 
     Result<FolderRecord> folder(qint64 folderId) const;
     Result<QList<FolderRecord>> folders(qint64 accountId) const;

@@ -81,6 +81,7 @@ struct MessageMetadata {
     QByteArray bodyStructure;  // serialized by the sync layer; opaque here
     QList<MessagePart> parts;
     bool hasAttachments = false;
+    bool isDeliveryReport = false;  // multipart/report; report-type=delivery-status (RFC 3464)
 
     bool operator==(const MessageMetadata &) const = default;
 };

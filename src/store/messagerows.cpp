@@ -14,7 +14,7 @@ namespace {
 const QString kMessageColumns = QStringLiteral(
         "folder_id, uid, modseq, flags, keywords, internal_date, date, size, subject, from_addrs, sender_addrs, "
         "reply_to_addrs, to_addrs, cc_addrs, bcc_addrs, msgid, in_reply_to, refs, list_id, body_structure, "
-        "has_attachments");
+        "has_attachments, is_report");
 
 QVariant addressColumn(const QList<Address> &addresses)
 {
@@ -47,6 +47,7 @@ void bindMessage(QSqlQuery &query, qint64 folderId, const MessageMetadata &messa
     query.addBindValue(message.bodyStructure.isNull() ? QVariant(QMetaType(QMetaType::QByteArray))
                                                       : QVariant(message.bodyStructure));
     query.addBindValue(message.hasAttachments ? 1 : 0);
+    query.addBindValue(message.isDeliveryReport ? 1 : 0);
 }
 
 QStringList splitWords(const QString &text)
@@ -109,6 +110,7 @@ MessageMetadata fromQuery(const QSqlQuery &query)
     message.listId = query.value(19).toString();
     message.bodyStructure = query.value(20).toByteArray();
     message.hasAttachments = query.value(21).toBool();
+    message.isDeliveryReport = query.value(22).toBool();
     return message;
 }
 
@@ -188,7 +190,7 @@ Result<Writer::Upserted> Writer::upsert(qint64 folderId, const MessageMetadata &
     if (existing == 0) {
         if (auto ok = prepare(m_insert, QStringLiteral("INSERT INTO messages (") + kMessageColumns +
                                                 QStringLiteral(") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                                                               "?, ?, ?, ?, ?, ?)"));
+                                                               "?, ?, ?, ?, ?, ?, ?)"));
             !ok) {
             return ok.error();
         }

@@ -52,6 +52,54 @@ Result<QList<qint64>> MessageStore::messageIds(qint64 folderId) const
     return ids;
 }
 
+Result<UidSet> MessageStore::uids(qint64 folderId, quint32 first, quint32 last) const
+{
+    QSqlQuery query(m_database.connection());
+    query.setForwardOnly(true);
+    query.prepare(QStringLiteral("SELECT uid FROM messages WHERE folder_id = ? AND uid BETWEEN ? AND ? ORDER BY uid"));
+    query.addBindValue(folderId);
+    query.addBindValue(qint64(first));
+    query.addBindValue(qint64(last));
+    if (!query.exec())
+        return Sql::error(query, QStringLiteral("Cannot list stored UIDs"));
+    UidSet result;
+    while (query.next())
+        result.add(query.value(0).toUInt());
+    return result;
+}
+
+Result<UidSet> MessageStore::uidsReceivedBefore(qint64 folderId, const QDateTime &before) const
+{
+    QSqlQuery query(m_database.connection());
+    query.setForwardOnly(true);
+    query.prepare(QStringLiteral(
+            "SELECT uid FROM messages WHERE folder_id = ? AND internal_date < ? ORDER BY uid"));
+    query.addBindValue(folderId);
+    query.addBindValue(Sql::fromDateTime(before));
+    if (!query.exec())
+        return Sql::error(query, QStringLiteral("Cannot list messages outside the window"));
+    UidSet result;
+    while (query.next())
+        result.add(query.value(0).toUInt());
+    return result;
+}
+
+Result<QList<qint64>> MessageStore::idsForMessageId(qint64 accountId, const QString &messageId) const
+{
+    QSqlQuery query(m_database.connection());
+    query.setForwardOnly(true);
+    query.prepare(QStringLiteral("SELECT m.id FROM messages AS m JOIN folders AS f ON f.id = m.folder_id "
+                                 "WHERE m.msgid = ? AND f.account_id = ? ORDER BY m.internal_date DESC"));
+    query.addBindValue(messageId);
+    query.addBindValue(accountId);
+    if (!query.exec())
+        return Sql::error(query, QStringLiteral("Cannot look up a message by its Message-ID"));
+    QList<qint64> result;
+    while (query.next())
+        result.append(query.value(0).toLongLong());
+    return result;
+}
+
 Result<QHash<quint32, MessageFlags>> MessageStore::flagsByUid(qint64 folderId, quint32 first, quint32 last) const
 {
     QSqlQuery query(m_database.connection());
@@ -194,5 +242,35 @@ Result<bool> MessageStore::checkSearchIndex() const
     Sql::execute(m_database.connection(), QStringLiteral("DROP TABLE temp.search_reference"));
     return result;
 }
+
+// --- Read helpers of the operation journal (Sync::LocalActions) ---
+
+Result<QList<MessageStore::Location>> MessageStore::locations(const QList<qint64> &messageIds) const
+{
+    QSqlQuery query(m_database.connection());
+    query.setForwardOnly(true);
+    query.prepare(QStringLiteral("SELECT m.folder_id, f.account_id, m.uid, m.flags FROM messages AS m "
+                                 "JOIN folders AS f ON f.id = m.folder_id WHERE m.id = ?"));
+    QList<Location> result;
+    result.reserve(messageIds.size());
+    for (qint64 id : messageIds) {
+        query.addBindValue(id);
+        if (!query.exec())
+            return Sql::error(query, QStringLiteral("Cannot look up a message"));
+        if (query.next()) {
+            Location location;
+            location.messageId = id;
+            location.folderId = query.value(0).toLongLong();
+            location.accountId = query.value(1).toLongLong();
+            location.uid = query.value(2).toUInt();
+            location.flagBits = query.value(3).toUInt();
+            result.append(location);
+        }
+        query.finish();
+    }
+    return result;
+}
+
+// --- end of the operation journal's read helpers ---
 
 }  // namespace Heron::Store

@@ -31,6 +31,13 @@ public:
     Result<QHash<quint32, MessageFlags>> flagsByUid(qint64 folderId, quint32 first = 1,
                                                     quint32 last = UidSet::kStar) const;
 
+    // The stored UIDs of a folder in [first, last].
+    Result<UidSet> uids(qint64 folderId, quint32 first = 1, quint32 last = UidSet::kStar) const;
+    // The stored UIDs whose INTERNALDATE is before the given time (the sliding window's purge).
+    Result<UidSet> uidsReceivedBefore(qint64 folderId, const QDateTime &before) const;
+    // Messages of the account with this Message-ID (a bounce's original), newest first.
+    Result<QList<qint64>> idsForMessageId(qint64 accountId, const QString &messageId) const;
+
     // Local changes, applied at once by the user's actions and journaled in the same transaction.
     Result<bool> changeFlags(Transaction &transaction, const QList<qint64> &messageIds, quint32 addBits,
                              quint32 removeBits);
@@ -46,6 +53,19 @@ public:
     // Checks that the search index holds exactly the tokens a fresh index of the messages would
     // (FTS5's own 'integrity-check' cannot compare against a view). Costly: for tests and repair.
     Result<bool> checkSearchIndex() const;
+
+    // --- Read helpers of the operation journal (Sync::LocalActions) ---
+    // Where a message lives: what a journaled action needs to name it on the server.
+    struct Location {
+        qint64 messageId = 0;
+        qint64 folderId = 0;
+        qint64 accountId = 0;
+        quint32 uid = 0;
+        quint32 flagBits = 0;  // MessageFlags bits
+    };
+    // The locations of the given messages, in the order given; unknown ids are left out.
+    Result<QList<Location>> locations(const QList<qint64> &messageIds) const;
+    // --- end of the operation journal's read helpers ---
 
 private:
     Database &m_database;

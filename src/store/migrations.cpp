@@ -197,11 +197,31 @@ END)sql",
                })};
 }
 
+// Version 2: what the sync engine and the command line keep besides the rows of version 1.
+// - accounts.settings: the account's settings as JSON (server, user, window, sync options), so
+//   that removing an account removes them with its rows.
+// - folders.server_messages: the server's MESSAGES at the sync point, so an unchanged STATUS can
+//   be recognised even when a sliding window keeps fewer messages locally.
+// - folders.sync_strategy and last_error: what the last round used and how it ended, for display.
+// - messages.is_report: a multipart/report delivery-status message (a bounce, RFC 3464).
+// - An index on (folder, internal date) for the window purge and date-ordered lists.
+Migration version2()
+{
+    return {2, statements({
+                       "ALTER TABLE accounts ADD COLUMN settings TEXT NOT NULL DEFAULT '{}'",
+                       "ALTER TABLE folders ADD COLUMN server_messages INTEGER NOT NULL DEFAULT 0",
+                       "ALTER TABLE folders ADD COLUMN sync_strategy TEXT NOT NULL DEFAULT ''",
+                       "ALTER TABLE folders ADD COLUMN last_error TEXT NOT NULL DEFAULT ''",
+                       "ALTER TABLE messages ADD COLUMN is_report INTEGER NOT NULL DEFAULT 0",
+                       "CREATE INDEX messages_folder_internal_date ON messages(folder_id, internal_date)",
+               })};
+}
+
 }  // namespace
 
 QList<Migration> Migrations::all()
 {
-    return {version1()};
+    return {version1(), version2()};
 }
 
 int Migrations::latestVersion()

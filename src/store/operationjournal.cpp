@@ -174,6 +174,23 @@ Result<bool> OperationJournal::markParked(qint64 operationId, const QString &rea
     return setState(operationId, Operation::State::Parked, &reason, false);
 }
 
+Result<bool> OperationJournal::updatePayload(qint64 operationId, const QByteArray &payload)
+{
+    Transaction transaction(m_database, Durability::Full);
+    if (!transaction.isActive())
+        return transaction.error();
+    QSqlQuery query(transaction.connection());
+    query.prepare(QStringLiteral("UPDATE operations SET payload = ?, updated = ? WHERE id = ?"));
+    query.addBindValue(payload.isNull() ? QByteArray("") : payload);
+    query.addBindValue(QDateTime::currentMSecsSinceEpoch());
+    query.addBindValue(operationId);
+    if (!query.exec())
+        return Sql::error(query, QStringLiteral("Cannot update the operation journal"));
+    if (query.numRowsAffected() == 0)
+        return makeError(Error::Code::InvalidInput, QStringLiteral("No operation with id %1").arg(operationId));
+    return transaction.commit();
+}
+
 Result<bool> OperationJournal::setState(qint64 operationId, Operation::State state, const QString *error,
                                         bool countAttempt)
 {

@@ -53,6 +53,9 @@ public:
     Result<bool> markDone(qint64 operationId);
     Result<bool> markFailed(qint64 operationId, const QString &error);
     Result<bool> markParked(qint64 operationId, const QString &reason);
+    // Replaces the payload, e.g. to record a step done on the server (a COPYUID) before the next
+    // one, so that a replay after a crash resumes instead of repeating it. Durability::Full.
+    Result<bool> updatePayload(qint64 operationId, const QByteArray &payload);
     // Drops done operations last updated before the given time.
     Result<int> purgeDone(const QDateTime &before);
 

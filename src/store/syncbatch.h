@@ -23,6 +23,7 @@ struct FolderSyncPoint {
     quint32 uidNext = 0;
     quint64 highestModSeq = 0;
     quint32 syncedDownTo = 0;
+    quint32 serverMessages = 0;
 };
 
 // One step of a folder's synchronization, applied atomically with the folder state it reaches.

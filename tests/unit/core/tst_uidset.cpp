@@ -2,6 +2,8 @@
 // UidSet: RFC 3501 §9 sequence-set parsing, compaction and the wire form.
 #include "core/uidset.h"
 
+#include <QRandomGenerator>
+#include <QSet>
 #include <QTest>
 
 using namespace Heron;
@@ -39,6 +41,11 @@ private Q_SLOTS:
     void toList_data();
     void toList();
     void minMax();
+    void algebra_data();
+    void algebra();
+    void algebraMatchesBruteForce();
+    void highest_data();
+    void highest();
     void fromValuesIgnoresZero();
 };
 
@@ -314,6 +321,97 @@ void TestUidSet::fromValuesIgnoresZero()
     const auto set = UidSet::fromValues(QList<int>{0, 3, 2, 0});
     QCOMPARE(set.toByteArray(), QByteArray("2:3"));
     QCOMPARE(set.count(), 2u);
+}
+
+// subtracted / intersected / restrictedTo, against hand-computed answers.
+void TestUidSet::algebra_data()
+{
+    QTest::addColumn<QByteArray>("a");
+    QTest::addColumn<QByteArray>("b");
+    QTest::addColumn<QByteArray>("difference");
+    QTest::addColumn<QByteArray>("intersection");
+    QTest::newRow("disjoint") << QByteArray("1:3") << QByteArray("5:7") << QByteArray("1:3") << QByteArray();
+    QTest::newRow("equal") << QByteArray("1:10") << QByteArray("1:10") << QByteArray() << QByteArray("1:10");
+    QTest::newRow("hole in the middle") << QByteArray("1:10") << QByteArray("4:6") << QByteArray("1:3,7:10")
+                                        << QByteArray("4:6");
+    QTest::newRow("cut both ends") << QByteArray("3:8") << QByteArray("1:4,7:20") << QByteArray("5:6")
+                                   << QByteArray("3:4,7:8");
+    QTest::newRow("many small cuts") << QByteArray("1:20") << QByteArray("2,4,6,8:18") << QByteArray("1,3,5,7,19:20")
+                                     << QByteArray("2,4,6,8:18");
+    QTest::newRow("b spans several of a") << QByteArray("1:2,5:6,9:10") << QByteArray("2:9")
+                                          << QByteArray("1,10") << QByteArray("2,5:6,9");
+    QTest::newRow("empty a") << QByteArray() << QByteArray("1:5") << QByteArray() << QByteArray();
+    QTest::newRow("empty b") << QByteArray("1:5") << QByteArray() << QByteArray("1:5") << QByteArray();
+    QTest::newRow("top of the range") << QByteArray("4294967290:4294967294") << QByteArray("4294967294")
+                                      << QByteArray("4294967290:4294967293") << QByteArray("4294967294");
+}
+
+void TestUidSet::algebra()
+{
+    QFETCH(QByteArray, a);
+    QFETCH(QByteArray, b);
+    QFETCH(QByteArray, difference);
+    QFETCH(QByteArray, intersection);
+    const UidSet left = a.isEmpty() ? UidSet() : *UidSet::parse(a);
+    const UidSet right = b.isEmpty() ? UidSet() : *UidSet::parse(b);
+    QCOMPARE(left.subtracted(right).toByteArray(), difference);
+    QCOMPARE(left.intersected(right).toByteArray(), intersection);
+    QCOMPARE(right.intersected(left).toByteArray(), intersection);
+}
+
+// Random sets compared with the same operations on plain value sets.
+void TestUidSet::algebraMatchesBruteForce()
+{
+    QRandomGenerator random(20261121);
+    for (int round = 0; round < 300; ++round) {
+        QSet<quint32> a;
+        QSet<quint32> b;
+        for (int i = 0; i < 40; ++i) {
+            a.insert(1 + random.bounded(100));
+            b.insert(1 + random.bounded(100));
+        }
+        const UidSet left = UidSet::fromValues(a);
+        const UidSet right = UidSet::fromValues(b);
+        QSet<quint32> expectedDifference = a;
+        expectedDifference.subtract(b);
+        QSet<quint32> expectedIntersection = a;
+        expectedIntersection.intersect(b);
+        const QList<uint32_t> difference = left.subtracted(right).toList();
+        const QList<uint32_t> intersection = left.intersected(right).toList();
+        QCOMPARE(QSet<quint32>(difference.cbegin(), difference.cend()), expectedDifference);
+        QCOMPARE(QSet<quint32>(intersection.cbegin(), intersection.cend()), expectedIntersection);
+        const quint32 first = 1 + random.bounded(100);
+        const quint32 last = first + random.bounded(50);
+        QSet<quint32> expectedRange;
+        for (quint32 v : a) {
+            if (v >= first && v <= last)
+                expectedRange.insert(v);
+        }
+        const QList<uint32_t> restricted = left.restrictedTo(first, last).toList();
+        QCOMPARE(QSet<quint32>(restricted.cbegin(), restricted.cend()), expectedRange);
+    }
+}
+
+void TestUidSet::highest_data()
+{
+    QTest::addColumn<QByteArray>("set");
+    QTest::addColumn<quint64>("count");
+    QTest::addColumn<QByteArray>("expected");
+    QTest::newRow("none") << QByteArray("1:10") << quint64(0) << QByteArray();
+    QTest::newRow("within the last range") << QByteArray("1:10") << quint64(3) << QByteArray("8:10");
+    QTest::newRow("exactly the last range") << QByteArray("1:3,7:9") << quint64(3) << QByteArray("7:9");
+    QTest::newRow("across ranges") << QByteArray("1:3,7:9") << quint64(4) << QByteArray("3,7:9");
+    QTest::newRow("more than there is") << QByteArray("2,4") << quint64(10) << QByteArray("2,4");
+    QTest::newRow("empty") << QByteArray() << quint64(5) << QByteArray();
+}
+
+void TestUidSet::highest()
+{
+    QFETCH(QByteArray, set);
+    QFETCH(quint64, count);
+    QFETCH(QByteArray, expected);
+    const UidSet uids = set.isEmpty() ? UidSet() : *UidSet::parse(set);
+    QCOMPARE(uids.highest(count).toByteArray(), expected);
 }
 
 QTEST_GUILESS_MAIN(TestUidSet)

@@ -78,9 +78,10 @@ MessageMetadata message(quint32 uid, const QString &subject)
     return m;
 }
 
+// Made-up later steps, numbered after the real ones.
 Migration addThreadColumn()
 {
-    return {2,
+    return {Migrations::latestVersion() + 1,
             {QStringLiteral("ALTER TABLE messages ADD COLUMN thread_id INTEGER"),
              QStringLiteral("CREATE INDEX messages_thread ON messages(thread_id)")}};
 }
@@ -89,12 +90,12 @@ Migration addThreadColumn()
 // real later step would use it.
 Migration rebuildAccounts()
 {
-    Migration migration{3,
+    Migration migration{Migrations::latestVersion() + 2,
                         {QStringLiteral("CREATE TABLE accounts_new (id INTEGER PRIMARY KEY, account_key TEXT NOT NULL "
-                                        "UNIQUE, display_name TEXT NOT NULL DEFAULT '', colour TEXT NOT NULL "
-                                        "DEFAULT '')"),
-                         QStringLiteral("INSERT INTO accounts_new (id, account_key, display_name) "
-                                        "SELECT id, account_key, display_name FROM accounts"),
+                                        "UNIQUE, display_name TEXT NOT NULL DEFAULT '', settings TEXT NOT NULL "
+                                        "DEFAULT '{}', colour TEXT NOT NULL DEFAULT '')"),
+                         QStringLiteral("INSERT INTO accounts_new (id, account_key, display_name, settings) "
+                                        "SELECT id, account_key, display_name, settings FROM accounts"),
                          QStringLiteral("DROP TABLE accounts"),
                          QStringLiteral("ALTER TABLE accounts_new RENAME TO accounts")},
                         true};
@@ -225,11 +226,9 @@ void TestDatabase::appendedMigrationsRunInOrderAndKeepData()
     qint64 accountId = 0;
     qint64 folderId = 0;
     {
-        Database::Options v1;
-        v1.migrations = {Migrations::all().constFirst()};
-        auto opened = Database::open(storePath(), v1);
+        auto opened = Database::open(storePath());
         QVERIFY(opened.ok());
-        QCOMPARE(opened.value()->schemaVersion(), 1);
+        QCOMPARE(opened.value()->schemaVersion(), Migrations::latestVersion());
         accountId = *AccountStore(*opened.value()).add(QStringLiteral("acct"), QStringLiteral("Alice"));
         folderId = FolderStore(*opened.value()).upsertFolders(accountId, {{QStringLiteral("INBOX")}})->constFirst();
         SyncBatch batch;
@@ -238,13 +237,17 @@ void TestDatabase::appendedMigrationsRunInOrderAndKeepData()
     }
 
     Database::Options later;
-    later.migrations = {Migrations::all().constFirst(), addThreadColumn(), rebuildAccounts()};
+    later.migrations = Migrations::all();
+    later.migrations << addThreadColumn() << rebuildAccounts();
     auto opened = Database::open(storePath(), later);
     QVERIFY2(opened.ok(), qPrintable(opened.ok() ? QString() : opened.error().message));
     Database &db = *opened.value();
-    QCOMPARE(db.schemaVersion(), 3);
+    QCOMPARE(db.schemaVersion(), Migrations::latestVersion() + 2);
+    QStringList versions;
+    for (int v = 1; v <= Migrations::latestVersion() + 2; ++v)
+        versions << QString::number(v);
     QCOMPARE(scalar(db.connection(), QStringLiteral("SELECT group_concat(version) FROM schema_migrations")).toString(),
-             QStringLiteral("1,2,3"));
+             versions.join(QLatin1Char(',')));
     QCOMPARE(scalar(db.connection(), QStringLiteral("SELECT count(thread_id) FROM messages")).toInt(), 0);
     QCOMPARE(scalar(db.connection(), QStringLiteral("SELECT colour FROM accounts")).toString(), QString());
     QCOMPARE(scalar(db.connection(), QStringLiteral("PRAGMA foreign_keys")).toInt(), 1);

@@ -79,6 +79,8 @@ private Q_SLOTS:
     void localChangeAndJournalCommitTogether();
     void journalKeepsOrderAndStates();
     void contentIndexTracksUse();
+    void syncQueriesAndFolderState();
+    void accountSettingsAndRename();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -562,6 +564,70 @@ void TestMessageStore::contentIndexTracksUse()
     QCOMPARE(lru.at(1).key, QStringLiteral("cc"));
     QVERIFY(index.remove({QStringLiteral("bb"), QStringLiteral("cc")}).ok());
     QCOMPARE(*index.totalSize(), qint64(100));
+}
+
+// The queries the sync engine relies on, and the version-2 folder columns.
+void TestMessageStore::syncQueriesAndFolderState()
+{
+    SyncBatch batch;
+    for (quint32 uid : {2u, 3u, 5u, 8u, 9u}) {
+        MessageMetadata m = message(uid);
+        m.internalDate = QDateTime::fromSecsSinceEpoch(1700000000 + qint64(uid) * 86400, Qt::UTC);
+        m.messageId = QStringLiteral("id%1@example.org").arg(uid);
+        m.isDeliveryReport = uid == 9;
+        batch.messages.append(m);
+    }
+    batch.syncPoint = FolderSyncPoint{10, 77, 1, 5};
+    QVERIFY(FolderStore(*m_db).applySyncBatch(m_folder, batch).ok());
+
+    MessageStore messages(*m_db);
+    QCOMPARE(messages.uids(m_folder)->toByteArray(), QByteArray("2:3,5,8:9"));
+    QCOMPARE(messages.uids(m_folder, 3, 8)->toByteArray(), QByteArray("3,5,8"));
+    const QDateTime before = QDateTime::fromSecsSinceEpoch(1700000000 + 5 * 86400, Qt::UTC);
+    QCOMPARE(messages.uidsReceivedBefore(m_folder, before)->toByteArray(), QByteArray("2:3"));
+    auto found = messages.idsForMessageId(m_account, QStringLiteral("id8@example.org"));
+    QVERIFY(found.ok());
+    QCOMPARE(found->size(), 1);
+    QCOMPARE(messages.message(found->constFirst())->uid, 8u);
+    QVERIFY(messages.idsForMessageId(m_account + 1, QStringLiteral("id8@example.org"))->isEmpty());
+    QVERIFY(messages.message(*messages.idForUid(m_folder, 9))->isDeliveryReport);
+    QVERIFY(!messages.message(*messages.idForUid(m_folder, 8))->isDeliveryReport);
+
+    auto folder = FolderStore(*m_db).folder(m_folder);
+    QVERIFY(folder.ok());
+    QCOMPARE(folder->state.serverMessages, 5u);
+    QCOMPARE(folder->state.highestModSeq, 77u);
+    QVERIFY(FolderStore(*m_db).setSyncStatus(m_folder, QStringLiteral("qresync"), QStringLiteral("boom")).ok());
+    folder = FolderStore(*m_db).folder(m_folder);
+    QCOMPARE(folder->syncStrategy, QStringLiteral("qresync"));
+    QCOMPARE(folder->lastError, QStringLiteral("boom"));
+    // A UIDVALIDITY reset clears the server count with the rest of the point.
+    QVERIFY(FolderStore(*m_db).resetForUidValidity(m_folder, 99).ok());
+    QCOMPARE(FolderStore(*m_db).folder(m_folder)->state.serverMessages, 0u);
+}
+
+void TestMessageStore::accountSettingsAndRename()
+{
+    AccountStore accounts(*m_db);
+    QCOMPARE(*accounts.settings(m_account), QByteArray("{}"));
+    QVERIFY(accounts.setSettings(m_account, QStringLiteral("Alice B"), QByteArrayLiteral("{\"a\":1}")).ok());
+    QCOMPARE(*accounts.settings(m_account), QByteArray("{\"a\":1}"));
+    QCOMPARE(accounts.accounts()->constFirst().displayName, QStringLiteral("Alice B"));
+    QVERIFY(!accounts.setSettings(m_account + 100, QString(), {}).ok());
+    QVERIFY(!accounts.settings(m_account + 100).ok());
+
+    SyncBatch batch;
+    batch.messages = {message(4)};
+    QVERIFY(FolderStore(*m_db).applySyncBatch(m_folder, batch).ok());
+    QVERIFY(FolderStore(*m_db).setSelectedForSync(m_folder, true).ok());
+    FolderListing renamed{QStringLiteral("Old/Inbox"), QStringLiteral("/"), QString(), {}, true};
+    QVERIFY(FolderStore(*m_db).renameFolder(m_folder, renamed).ok());
+    auto folder = FolderStore(*m_db).folder(m_folder);
+    QCOMPARE(folder->listing, renamed);
+    QVERIFY(folder->selectedForSync);
+    QCOMPARE(folder->messageCount, 1);
+    QCOMPARE(*FolderStore(*m_db).idForPath(m_account, QStringLiteral("Old/Inbox")), m_folder);
+    QVERIFY(!FolderStore(*m_db).renameFolder(m_folder + 100, renamed).ok());
 }
 
 QTEST_GUILESS_MAIN(TestMessageStore)

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "accounts/profile.h"
+#include "core/result.h"
+#include "imap/response.h"
+#include "store/folderrecord.h"
+#include "sync/foldersync.h"
+#include "sync/syncstats.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QList>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+#include <functional>
+
+namespace Heron::Imap {
+class ListJob;
+}
+
+namespace Heron::Sync {
+
+class Connection;
+class ContentCache;
+
+// Keeps one account in step with its server. A round: connect (once), replay the operation
+// journal, one LIST with SPECIAL-USE and STATUS (LIST-STATUS, or pipelined STATUS), reconcile the
+// folder tree (new, renamed, deleted), then each selected folder — the one on screen first, then
+// INBOX — through FolderSync. Between rounds it waits for push (NOTIFY for every selected folder
+// where the server has it, else IDLE on INBOX, on a connection of its own) or polls; full rounds
+// run at account creation and then daily. A lost connection is retried with backoff.
+// Connections: one for rounds, one for push, one for on-demand content (SyncOptions::maxConnections
+// caps them; with fewer, push is dropped first, then content shares the round's connection).
+class AccountSync : public QObject {
+    Q_OBJECT
+public:
+    AccountSync(Accounts::Profile &profile, qint64 accountId, ContentCache *contentCache, QObject *parent = nullptr);
+    ~AccountSync() override;
+
+    qint64 accountId() const { return m_accountId; }
+    // Runs rounds until stop(): push or polling between them.
+    void start();
+    // One round (full when asked or due); roundFinished() or roundFailed() then, and nothing more.
+    void syncOnce(bool full);
+    void stop();
+    void requestSync(qint64 folderId);
+    void setFolderOnScreen(qint64 folderId) { m_folderOnScreen = folderId; }
+    void operationsQueued();
+
+    // Fetches a part on the content connection; the callback gets transfer-decoded bytes.
+    using PartCallback = std::function<void(Result<QByteArray>)>;
+    using ProgressCallback = std::function<void(qint64, qint64)>;
+    void fetchPart(const Store::MessageMetadata &message, const QString &section, ProgressCallback progress,
+                   PartCallback done);
+
+    AccountState state() const { return m_state; }
+    const SyncStats &totals() const { return m_totals; }
+
+    // Backoff after a lost connection: 1 s, doubling, at most 5 minutes, with ±20 % jitter.
+    static int backoffMilliseconds(int attempt);
+
+Q_SIGNALS:
+    void messagesArrived(qint64 folderId, const QList<qint64> &messageIds);
+    void messagesVanished(qint64 folderId, int count);
+    void flagsChanged(qint64 folderId, int count);
+    void folderAdded(qint64 folderId, const QString &path);
+    void folderRemoved(qint64 folderId, const QString &path);
+    void folderRenamed(qint64 folderId, const QString &oldPath, const QString &newPath);
+    void bounceReceived(qint64 messageId, qint64 originalMessageId);
+    void progressChanged(const Heron::Sync::SyncProgress &progress);
+    void stateChanged(Heron::Sync::AccountState state);
+    void errorOccurred(const QString &message);
+    void roundFinished(const Heron::Sync::SyncStats &stats);
+    void roundFailed(const Heron::Error &error);
+    void operationsReplayed(int done, int failed);
+    void stopped();
+
+private:
+    struct ContentRequest {
+        Store::MessageMetadata message;
+        QString section;
+        ProgressCallback progress;
+        PartCallback done;
+    };
+
+    void setState(AccountState state);
+    void withPassword(std::function<void()> then, std::function<void(const Error &)> onError = {});
+    void beginRound();
+    void connectSync();
+    void replayJournal();
+    void listFolders();
+    void listed(Imap::ListJob *job);
+    void fetchStatuses(const QList<Store::FolderRecord> &folders);
+    void planFolders(const QHash<QString, Imap::StatusDataResponse> &statuses);
+    void syncNextFolder();
+    void folderSynced(const Store::FolderRecord &before, const FolderSyncResult &result);
+    void leaveMailbox();
+    void endRound();
+    void roundError(const Error &error);
+    void scheduleNextRound();
+    void startPush();
+    void pushNotified(const Imap::Response &response);
+    void connectionLost(Connection *connection, const Error &error);
+    void runPartRequests();
+    void reportBounces(const QList<qint64> &ids);
+    bool fullRoundDue(const Store::FolderRecord &folder) const;
+    QByteArray wireName(const QString &path) const;
+
+    Accounts::Profile &m_profile;
+    qint64 m_accountId = 0;
+    ContentCache *m_contentCache = nullptr;
+    Accounts::AccountSettings m_settings;
+    QString m_password;
+    bool m_havePassword = false;
+
+    QPointer<Connection> m_syncConnection;
+    QPointer<Connection> m_pushConnection;
+    QPointer<Connection> m_contentConnection;
+
+    AccountState m_state = AccountState::Idle;
+    bool m_continuous = false;
+    bool m_stopping = false;
+    bool m_roundRunning = false;
+    bool m_roundPending = false;
+    bool m_fullRequested = false;
+    bool m_roundIsFull = false;
+    int m_reconnectAttempt = 0;
+    QTimer m_roundTimer;
+    QTimer m_pushDebounce;
+    QTimer m_reconnectTimer;
+    qint64 m_folderOnScreen = 0;
+    QSet<qint64> m_requestedFolders;
+
+    // The current round
+    QDateTime m_roundStarted;
+    SyncStats m_roundStats;
+    quint64 m_bytesInAtRound = 0;
+    quint64 m_bytesOutAtRound = 0;
+    quint64 m_commandsAtRound = 0;
+    quint64 m_roundTripsAtRound = 0;
+    QList<FolderSyncRequest> m_folderQueue;
+    int m_folderIndex = 0;
+    int m_folderCount = 0;
+    QHash<qint64, int> m_resyncs;  // folders synced again in this round because they changed meanwhile
+    QPointer<FolderSync> m_folderSync;
+    SyncStats m_totals;
+
+    QList<ContentRequest> m_partRequests;
+    bool m_partRunning = false;
+};
+
+}  // namespace Heron::Sync

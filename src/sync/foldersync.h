@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "accounts/accountsettings.h"
+#include "core/result.h"
+#include "core/uidset.h"
+#include "imap/response.h"
+#include "store/folderrecord.h"
+#include "store/syncbatch.h"
+#include "sync/syncstats.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+#include <optional>
+
+namespace Heron::Imap {
+class Session;
+}
+
+namespace Heron::Store {
+class Database;
+}
+
+namespace Heron::Sync {
+
+// What one folder's synchronization is asked to do.
+struct FolderSyncRequest {
+    Store::FolderRecord folder;  // as stored when the round began
+    QByteArray mailbox;          // the wire name
+    // STATUS from this round's LIST-STATUS or STATUS, when the server gave it.
+    std::optional<Imap::StatusDataResponse> status;
+    // QResync, CondStore or Plain: what the session allows, after the account's forced choice.
+    Accounts::SyncStrategy strategy = Accounts::SyncStrategy::Plain;
+    bool fullRound = false;
+    int batchSize = 1000;
+    int pipelineDepth = 3;  // FETCH batches in flight
+    // The first instant of the sliding window; invalid keeps the whole folder.
+    QDateTime windowStart;
+};
+
+// How a folder's synchronization went.
+struct FolderSyncResult {
+    SyncStats stats;
+    QList<qint64> insertedIds;  // message ids inserted by this sync, newest first
+    bool skipped = false;       // unchanged STATUS: nothing sent
+    bool reconciled = false;    // a cross-check failed and the UIDs were compared in full
+    bool uidValidityChanged = false;
+    QStringList droppedCacheKeys;  // content of the rebuilt folder, for the cache to delete
+    QString strategyUsed;          // "qresync", "condstore", "plain"
+    bool changedDuringSync = false;  // the server announced more changes meanwhile: sync again
+};
+
+// Brings one folder of the store in step with the server over an authenticated session,
+// cheapest path first (ARCHITECTURE.md, "Sync engine — the rules"):
+//  1. unchanged UIDVALIDITY, UIDNEXT, HIGHESTMODSEQ and MESSAGES → no command at all;
+//  2. QRESYNC: EXAMINE with (QRESYNC ...) → VANISHED (EARLIER) and changed flags;
+//  3. CONDSTORE: UID FETCH (FLAGS) (CHANGEDSINCE) and UID SEARCH for expunges;
+//  4. neither: UID SEARCH for expunges and UID FETCH (FLAGS) of the newest batch (all in full rounds);
+// then the missing messages newest first in pipelined batches. Answers that fail cross-checks
+// (UIDNEXT or HIGHESTMODSEQ going backwards, a VANISHED covering the whole folder, EXISTS not
+// matching the stored count) lead to a comparison of the full UID lists, never to deletion on
+// their word alone. The folder's sync point is written only together with the rows it covers:
+// every message in the window with a UID in [syncedDownTo, uidNext) is stored; syncedDownTo 1
+// means the folder is complete.
+class FolderSync : public QObject {
+    Q_OBJECT
+public:
+    FolderSync(Imap::Session *session, Store::Database &database, FolderSyncRequest request,
+               QObject *parent = nullptr);
+    ~FolderSync() override;
+
+    void start();
+    const FolderSyncRequest &request() const { return m_request; }
+
+    // True when STATUS says nothing changed, so no SELECT is needed.
+    static bool isUnchanged(const FolderSyncRequest &request);
+
+Q_SIGNALS:
+    void progressChanged(qint64 done, qint64 total);
+    void finished(const Heron::Sync::FolderSyncResult &result);
+    void failed(const Heron::Error &error);
+
+private:
+    void select();
+    void selected();
+    void addFlagChange(quint32 uid, const Imap::FetchResponse &response);
+    void reconcile(const QString &why);
+    bool needsExistenceSearch() const;
+    bool needsFullCandidateSearch() const;
+    void findChanges();
+    void fetchFlags(const QList<UidSet> &sets, quint64 changedSince);
+    void searchServer();
+    void applyChangesAndPlanFetch();
+    void fetchNextBatches();
+    void batchFetched(int index);
+    void finishRound();
+    void finishWith();
+    void fail(const Error &error);
+    Store::FolderSyncPoint syncPoint() const;
+    void onUnsolicited(const Imap::Response &response);
+    QByteArray sinceCriterion() const;
+    QString strategyName() const;
+
+    QPointer<Imap::Session> m_session;
+    Store::Database &m_database;
+    FolderSyncRequest m_request;
+    FolderSyncResult m_result;
+    Store::FolderState m_state;  // the sync point as last written
+    QDateTime m_started;
+    quint64 m_bytesInAtStart = 0;
+    quint64 m_bytesOutAtStart = 0;
+    quint64 m_commandsAtStart = 0;
+    quint64 m_roundTripsAtStart = 0;
+
+    // From the SELECT
+    quint32 m_serverUidValidity = 0;
+    quint32 m_serverUidNext = 0;
+    quint64 m_serverHighestModSeq = 0;
+    quint32 m_serverExists = 0;
+    bool m_initial = false;
+    bool m_reconciling = false;
+    bool m_reconciledOnce = false;
+
+    // Changes found
+    QList<Store::FlagChange> m_flagChanges;
+    QHash<quint32, qsizetype> m_flagIndex;  // uid → index in m_flagChanges
+    UidSet m_vanished;
+    UidSet m_lateVanished;  // pushed while this sync ran
+    QList<Store::FlagChange> m_lateFlags;
+    UidSet m_serverUids;  // every UID on the server (UID SEARCH ALL), when asked
+    bool m_haveServerUids = false;
+    UidSet m_candidates;  // UIDs to have locally (window applied)
+    bool m_fullCandidateSearch = false;
+    UidSet m_localUids;
+
+    // Fetch plan: missing UIDs, newest first, in batches applied in order
+    QList<UidSet> m_batches;
+    QList<QList<Store::MessageMetadata>> m_batchMessages;
+    QList<bool> m_batchDone;
+    int m_nextBatchToSend = 0;
+    int m_nextBatchToApply = 0;
+    int m_newRangeBatches = 0;  // the first this many batches hold UIDs at or above the old uidNext
+    quint32 m_newUidNext = 0;
+    qint64 m_fetchTotal = 0;
+    qint64 m_fetchDone = 0;
+    bool m_finished = false;
+};
+
+}  // namespace Heron::Sync
+
+Q_DECLARE_METATYPE(Heron::Sync::FolderSyncResult)

@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "syncengine.h"
+
+#include "accounts/profile.h"
+#include "store/accountstore.h"
+#include "store/database.h"
+#include "store/folderstore.h"
+#include "store/messagestore.h"
+#include "sync/accountsync.h"
+#include "sync/contentcache.h"
+#include "sync/synclogging.h"
+
+namespace Heron::Sync {
+
+SyncEngine::SyncEngine(Accounts::Profile &profile, QObject *parent)
+    : QObject(parent)
+    , m_profile(profile)
+    , m_contentCache(std::make_unique<ContentCache>(profile.database(), profile.cacheDirectory(), profile.cacheKey()))
+{
+    qRegisterMetaType<Heron::Sync::SyncStats>();
+    qRegisterMetaType<Heron::Sync::SyncProgress>();
+    qRegisterMetaType<Heron::Sync::AccountState>();
+}
+
+SyncEngine::~SyncEngine()
+{
+    // AccountSyncs are children; they go first so that nothing uses the cache after it.
+    qDeleteAll(m_accounts);
+    m_accounts.clear();
+}
+
+ContentCache *SyncEngine::contentCache() const
+{
+    return m_contentCache.get();
+}
+
+AccountSync *SyncEngine::accountSync(qint64 accountId)
+{
+    if (AccountSync *existing = m_accounts.value(accountId))
+        return existing;
+    auto *sync = new AccountSync(m_profile, accountId, m_contentCache.get(), this);
+    m_accounts.insert(accountId, sync);
+    connect(sync, &AccountSync::messagesArrived, this, [this, accountId](qint64 folderId, const QList<qint64> &ids) {
+        Q_EMIT messagesArrived(accountId, folderId, ids);
+    });
+    connect(sync, &AccountSync::messagesVanished, this,
+            [this, accountId](qint64 folderId, int count) { Q_EMIT messagesVanished(accountId, folderId, count); });
+    connect(sync, &AccountSync::flagsChanged, this,
+            [this, accountId](qint64 folderId, int count) { Q_EMIT flagsChanged(accountId, folderId, count); });
+    connect(sync, &AccountSync::folderAdded, this,
+            [this, accountId](qint64 folderId, const QString &path) { Q_EMIT folderAdded(accountId, folderId, path); });
+    connect(sync, &AccountSync::folderRemoved, this, [this, accountId](qint64 folderId, const QString &path) {
+        Q_EMIT folderRemoved(accountId, folderId, path);
+    });
+    connect(sync, &AccountSync::folderRenamed, this,
+            [this, accountId](qint64 folderId, const QString &oldPath, const QString &newPath) {
+                Q_EMIT folderRenamed(accountId, folderId, oldPath, newPath);
+            });
+    connect(sync, &AccountSync::bounceReceived, this, [this, accountId](qint64 messageId, qint64 original) {
+        Q_EMIT bounceReceived(accountId, messageId, original);
+    });
+    connect(sync, &AccountSync::progressChanged, this, &SyncEngine::progressChanged);
+    connect(sync, &AccountSync::stateChanged, this,
+            [this, accountId](AccountState state) { Q_EMIT accountStateChanged(accountId, state); });
+    connect(sync, &AccountSync::errorOccurred, this,
+            [this, accountId](const QString &message) { Q_EMIT errorOccurred(accountId, message); });
+    connect(sync, &AccountSync::roundFinished, this, [this, accountId](const SyncStats &stats) {
+        Q_EMIT roundFinished(accountId, stats);
+        m_waitingForRound.removeAll(accountId);
+        checkRoundsFinished();
+    });
+    connect(sync, &AccountSync::roundFailed, this, [this, accountId](const Error &) {
+        m_waitingForRound.removeAll(accountId);
+        checkRoundsFinished();
+    });
+    connect(sync, &AccountSync::operationsReplayed, this,
+            [this, accountId](int done, int failed) { Q_EMIT operationsReplayed(accountId, done, failed); });
+    return sync;
+}
+
+namespace {
+
+QList<qint64> chosenAccounts(Accounts::Profile &profile, const QList<qint64> &accountIds)
+{
+    if (!accountIds.isEmpty())
+        return accountIds;
+    QList<qint64> all;
+    if (auto accounts = profile.accounts(); accounts) {
+        for (const Accounts::Account &account : *accounts)
+            all.append(account.id);
+    }
+    return all;
+}
+
+}  // namespace
+
+void SyncEngine::start(const QList<qint64> &accountIds)
+{
+    for (qint64 id : chosenAccounts(m_profile, accountIds))
+        accountSync(id)->start();
+}
+
+void SyncEngine::syncOnce(const QList<qint64> &accountIds, bool full)
+{
+    const QList<qint64> ids = chosenAccounts(m_profile, accountIds);
+    for (qint64 id : ids) {
+        if (!m_waitingForRound.contains(id))
+            m_waitingForRound.append(id);
+    }
+    if (ids.isEmpty()) {
+        QMetaObject::invokeMethod(this, &SyncEngine::roundsFinished, Qt::QueuedConnection);
+        return;
+    }
+    for (qint64 id : ids)
+        accountSync(id)->syncOnce(full);
+}
+
+void SyncEngine::checkRoundsFinished()
+{
+    if (m_waitingForRound.isEmpty())
+        Q_EMIT roundsFinished();
+}
+
+void SyncEngine::stop()
+{
+    auto remaining = std::make_shared<int>(int(m_accounts.size()));
+    if (*remaining == 0) {
+        QMetaObject::invokeMethod(this, &SyncEngine::stopped, Qt::QueuedConnection);
+        return;
+    }
+    for (AccountSync *sync : std::as_const(m_accounts)) {
+        connect(
+                sync, &AccountSync::stopped, this,
+                [this, remaining] {
+                    if (--*remaining == 0)
+                        Q_EMIT stopped();
+                },
+                Qt::SingleShotConnection);
+        sync->stop();
+    }
+}
+
+void SyncEngine::requestSync(qint64 accountId, qint64 folderId)
+{
+    accountSync(accountId)->requestSync(folderId);
+}
+
+void SyncEngine::setFolderOnScreen(qint64 folderId)
+{
+    for (AccountSync *sync : std::as_const(m_accounts))
+        sync->setFolderOnScreen(folderId);
+}
+
+void SyncEngine::operationsQueued(qint64 accountId)
+{
+    accountSync(accountId)->operationsQueued();
+}
+
+SyncStats SyncEngine::stats(qint64 accountId) const
+{
+    const AccountSync *sync = m_accounts.value(accountId);
+    return sync ? sync->totals() : SyncStats();
+}
+
+quint64 SyncEngine::fetchPart(qint64 messageId, const QString &section)
+{
+    const quint64 requestId = m_nextRequestId++;
+    const auto failLater = [this, requestId](const Error &error) {
+        QMetaObject::invokeMethod(
+                this, [this, requestId, error] { Q_EMIT partFailed(requestId, error); }, Qt::QueuedConnection);
+    };
+    auto message = Store::MessageStore(m_profile.database()).message(messageId);
+    if (!message) {
+        failLater(message.error());
+        return requestId;
+    }
+    auto folder = Store::FolderStore(m_profile.database()).folder(message->folderId);
+    if (!folder) {
+        failLater(folder.error());
+        return requestId;
+    }
+    auto account = m_profile.account(folder->accountId);
+    if (!account) {
+        failLater(account.error());
+        return requestId;
+    }
+    // The cache first: a hit needs no connection at all.
+    const PartAddress address{folder->accountId, account->settings.key, folder->id, folder->state.uidValidity,
+                              message->uid, section};
+    if (auto cached = m_contentCache->read(address); cached && cached->has_value()) {
+        const QByteArray content = **cached;
+        QMetaObject::invokeMethod(
+                this, [this, requestId, content] { Q_EMIT partFetched(requestId, content); }, Qt::QueuedConnection);
+        return requestId;
+    }
+    QPointer<SyncEngine> self(this);
+    accountSync(folder->accountId)
+            ->fetchPart(
+                    *message, section,
+                    [self, requestId](qint64 received, qint64 total) {
+                        if (self)
+                            Q_EMIT self->partFetchProgress(requestId, received, total);
+                    },
+                    [self, requestId](Result<QByteArray> content) {
+                        if (!self)
+                            return;
+                        if (content)
+                            Q_EMIT self->partFetched(requestId, *content);
+                        else
+                            Q_EMIT self->partFailed(requestId, content.error());
+                    });
+    return requestId;
+}
+
+void SyncStats::add(const SyncStats &other)
+{
+    folders += other.folders;
+    selects += other.selects;
+    newMessages += other.newMessages;
+    changed += other.changed;
+    vanished += other.vanished;
+    purged += other.purged;
+    bytesIn += other.bytesIn;
+    bytesOut += other.bytesOut;
+    commands += other.commands;
+    roundTrips += other.roundTrips;
+    milliseconds += other.milliseconds;
+}
+
+QString accountStateName(AccountState state)
+{
+    switch (state) {
+    case AccountState::Idle:
+        return QStringLiteral("idle");
+    case AccountState::Connecting:
+        return QStringLiteral("connecting");
+    case AccountState::Syncing:
+        return QStringLiteral("syncing");
+    case AccountState::Pushing:
+        return QStringLiteral("pushing");
+    case AccountState::Offline:
+        return QStringLiteral("offline");
+    case AccountState::Error:
+        return QStringLiteral("error");
+    }
+    return {};
+}
+
+}  // namespace Heron::Sync
