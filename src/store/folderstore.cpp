@@ -362,9 +362,22 @@ Result<SyncBatchOutcome> FolderStore::applySyncBatch(qint64 folderId, const Sync
 
 Result<QStringList> FolderStore::resetForUidValidity(qint64 folderId, quint32 uidValidity)
 {
+    auto keys = dropMessages(folderId, uidValidity, true);
+    if (keys)
+        qCInfo(lcStore) << "Folder" << folderId << "reset for UIDVALIDITY" << uidValidity;
+    return keys;
+}
+
+Result<QStringList> FolderStore::forgetMessages(qint64 folderId)
+{
+    return dropMessages(folderId, 0, false);
+}
+
+Result<QStringList> FolderStore::dropMessages(qint64 folderId, quint32 uidValidity, bool parkOperations)
+{
     QStringList cacheKeys;
-    // Messages go in chunks while the folder keeps its old UIDVALIDITY, so an interruption leaves
-    // a folder that still mismatches the server and is reset again; the new state comes last.
+    // Messages go in chunks while the folder keeps its old state, so an interruption leaves a
+    // folder that still mismatches the server and is reset again; the new state comes last.
     for (;;) {
         Transaction transaction(m_database);
         if (!transaction.isActive())
@@ -403,16 +416,19 @@ Result<QStringList> FolderStore::resetForUidValidity(qint64 folderId, quint32 ui
     while (query.next())
         cacheKeys.append(query.value(0).toString());
     query.finish();
-    const QList<std::pair<QString, QVariantList>> statements = {
+    QList<std::pair<QString, QVariantList>> statements = {
             {QStringLiteral("DELETE FROM content_cache WHERE folder_id = ?"), {folderId}},
-            {QStringLiteral("UPDATE operations SET state = 'parked', updated = ?, last_error = ? "
-                            "WHERE folder_id = ? AND kind != 'append' AND state IN ('pending', 'in-flight')"),
-             {QDateTime::currentMSecsSinceEpoch(), QStringLiteral("The folder's UIDVALIDITY changed"), folderId}},
             {QStringLiteral("UPDATE folders SET uidvalidity = ?, uidnext = 0, highestmodseq = 0, synced_down_to = 0, "
                             "server_messages = 0, last_full_sync = NULL, last_incremental_sync = NULL WHERE id = ?"),
              {qint64(uidValidity), folderId}},
     };
-    for (const auto &[statement, values] : statements) {
+    if (parkOperations) {
+        statements.prepend(
+                {QStringLiteral("UPDATE operations SET state = 'parked', updated = ?, last_error = ? "
+                                "WHERE folder_id = ? AND kind != 'append' AND state IN ('pending', 'in-flight')"),
+                 {QDateTime::currentMSecsSinceEpoch(), QStringLiteral("The folder's UIDVALIDITY changed"), folderId}});
+    }
+    for (const auto &[statement, values] : std::as_const(statements)) {
         query.prepare(statement);
         for (const QVariant &value : values)
             query.addBindValue(value);
@@ -422,7 +438,6 @@ Result<QStringList> FolderStore::resetForUidValidity(qint64 folderId, quint32 ui
     transaction.changes().folderChanged(folderId);
     if (auto committed = transaction.commit(); !committed)
         return committed.error();
-    qCInfo(lcStore) << "Folder" << folderId << "reset for UIDVALIDITY" << uidValidity;
     return cacheKeys;
 }
 

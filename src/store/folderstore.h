@@ -50,8 +50,13 @@ public:
     // and parks its queued operations, resetting the sync point, in one transaction. Returns the
     // content cache keys dropped, whose files the cache deletes.
     Result<QStringList> resetForUidValidity(qint64 folderId, quint32 uidValidity);
+    // The folder is no longer synchronized (deselected): its messages and cache index rows go and
+    // its sync point is reset, so selecting it again fetches it afresh. Queued operations stay.
+    Result<QStringList> forgetMessages(qint64 folderId);
 
 private:
+    Result<QStringList> dropMessages(qint64 folderId, quint32 uidValidity, bool parkOperations);
+
     Database &m_database;
 };
 

@@ -432,8 +432,18 @@ void AccountSync::planFolders(const QHash<QString, Imap::StatusDataResponse> &st
     const QDateTime windowStart = m_settings.window.start(QDateTime::currentDateTimeUtc());
     QList<FolderSyncRequest> queue;
     for (const Store::FolderRecord &folder : *folders) {
-        if (!folder.selectedForSync || !isSelectable(folder.listing))
+        if (!folder.selectedForSync || !isSelectable(folder.listing)) {
+            // A folder no longer synchronized keeps no stale copy: it would look current.
+            if (folder.state.uidValidity != 0 || folder.messageCount > 0) {
+                auto dropped = Store::FolderStore(m_profile.database()).forgetMessages(folder.id);
+                if (!dropped)
+                    return roundError(dropped.error());
+                if (m_contentCache && !dropped->isEmpty())
+                    m_contentCache->removeKeys(*dropped);
+                m_roundStats.purged += folder.messageCount;
+            }
             continue;
+        }
         FolderSyncRequest request;
         request.folder = folder;
         request.mailbox = wireName(folder.listing.path);
@@ -600,25 +610,27 @@ void AccountSync::roundError(const Error &error)
         return;
     m_roundRunning = false;
     m_folderQueue.clear();
-    const QString message = error.code == Error::Code::InvalidInput ? error.message
-                                                                     : describeConnectionError(m_settings, error);
+    QString message = error.code == Error::Code::InvalidInput ? error.message
+                                                               : describeConnectionError(m_settings, error);
     qCWarning(lcSync) << m_settings.label() << "round failed:" << error.message;
     if (error.code == Error::Code::Authentication)
         m_havePassword = false;  // read it again: the user may have fixed it
     setState(error.code == Error::Code::Network || error.code == Error::Code::Timeout ? AccountState::Offline
                                                                                        : AccountState::Error);
-    Q_EMIT errorOccurred(message);
     if (m_syncConnection && !m_syncConnection->isReady()) {
         m_syncConnection->deleteLater();
         m_syncConnection = nullptr;
     }
     if (!m_continuous) {
+        Q_EMIT errorOccurred(message);
         Q_EMIT roundFailed(makeError(error.code, message));
         return;
     }
     const int delay = error.code == Error::Code::Authentication || error.code == Error::Code::InvalidInput
                               ? kAuthenticationRetryMs
                               : backoffMilliseconds(m_reconnectAttempt++);
+    message += QLatin1Char(' ') + tr("Heron will try again in %n second(s).", nullptr, (delay + 999) / 1000);
+    Q_EMIT errorOccurred(message);
     qCInfo(lcSync) << m_settings.label() << "trying again in" << delay << "ms";
     m_reconnectTimer.start(delay);
 }

@@ -145,19 +145,21 @@ void Connection::abort()
 QString describeConnectionError(const Accounts::AccountSettings &settings, const Error &error)
 {
     const QString server = QStringLiteral("%1:%2").arg(settings.imapHost).arg(settings.imapPort);
+    QString detail = error.message.trimmed();
+    while (detail.endsWith(QLatin1Char('.')))
+        detail.chop(1);
     switch (error.code) {
     case Error::Code::Authentication:
-        return Connection::tr("The server %1 rejected the user name or password for %2. Check them in the account "
-                              "settings. (%3)")
-                .arg(server, settings.label(), error.message);
+        return Connection::tr("The server %1 rejected the user name or password of %2 (%3). Check them in the "
+                              "account settings.")
+                .arg(server, settings.label(), detail);
     case Error::Code::Tls:
-        return Connection::tr("The secure connection to %1 failed: %2").arg(server, error.message);
+        return Connection::tr("The secure connection to %1 for %2 failed: %3.").arg(server, settings.label(), detail);
     case Error::Code::Network:
     case Error::Code::Timeout:
-        return Connection::tr("Cannot reach %1 for %2: %3. Heron will try again.")
-                .arg(server, settings.label(), error.message);
+        return Connection::tr("Cannot reach %1 for %2: %3.").arg(server, settings.label(), detail);
     default:
-        return Connection::tr("The connection to %1 for %2 failed: %3").arg(server, settings.label(), error.message);
+        return Connection::tr("The connection to %1 for %2 failed: %3.").arg(server, settings.label(), detail);
     }
 }
 

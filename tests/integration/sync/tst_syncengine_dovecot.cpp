@@ -55,6 +55,7 @@ private Q_SLOTS:
     void notifyPushIsSeenQuickly();
     void offlineActionsAreReplayedAtTheNextRound();
     void bounceIsLinkedToItsOriginal();
+    void deselectedFolderIsForgottenAndFetchedAgain();
 
 private:
     QString nextUser() { return QStringLiteral("user%1").arg(m_userIndex++); }
@@ -475,6 +476,38 @@ void SyncEngineDovecotTest::bounceIsLinkedToItsOriginal()
     QVERIFY(original != 0);
     QCOMPARE(Store::MessageStore(m_profile->database()).message(original)->folderId,
              folderId(*account, QStringLiteral("Sent")));
+}
+
+void SyncEngineDovecotTest::deselectedFolderIsForgottenAndFetchedAgain()
+{
+    const QString user = nextUser();
+    for (int i = 1; i <= 7; ++i)
+        QVERIFY(m_fixture.deliver(user, message(user.toUtf8() + "-sent-" + QByteArray::number(i)),
+                                  QStringLiteral("Sent"))
+                        .ok());
+    auto account = addAccount(m_fixture, user);
+    QVERIFY(account);
+    Sync::SyncEngine engine(*m_profile);
+    QVERIFY(syncOnce(engine));
+    const qint64 sent = folderId(*account, QStringLiteral("Sent"));
+    Store::FolderStore folders(m_profile->database());
+    QCOMPARE(folders.folder(sent)->messageCount, 7);
+
+    QVERIFY(folders.setSelectedForSync(sent, false).ok());
+    QVERIFY(syncOnce(engine));
+    auto forgotten = folders.folder(sent);
+    QCOMPARE(forgotten->messageCount, 0);
+    QCOMPARE(forgotten->state.uidNext, 0u);
+    QCOMPARE(*m_fixture.messageCount(user, QStringLiteral("Sent")), 7u);  // the server keeps everything
+
+    QVERIFY(m_fixture.setFlags(user, QStringLiteral("Sent"), UidSet::fromValues(QList<int>{3}),
+                               {QStringLiteral("\\Flagged")}));
+    QVERIFY(folders.setSelectedForSync(sent, true).ok());
+    QSignalSpy arrived(&engine, &Sync::SyncEngine::messagesArrived);
+    QVERIFY(syncOnce(engine));
+    QCOMPARE(folders.folder(sent)->messageCount, 7);
+    QVERIFY(arrived.isEmpty());  // fetched again, not news
+    QCOMPARE(differences(m_fixture, *account), QString());
 }
 
 QTEST_GUILESS_MAIN(SyncEngineDovecotTest)
