@@ -3,6 +3,8 @@
 
 #include "imap/session.h"
 
+#include <QDateTime>
+
 namespace Heron::Imap {
 
 CloseJob::CloseJob(Session *session)
@@ -20,17 +22,16 @@ void CloseJob::doStart()
         sendCommand(Command(QByteArrayLiteral("UNSELECT")));
         return;
     }
-    if (!m_readOnly) {
-        fail(makeError(Error::Code::Unsupported,
-                       tr("The server cannot leave a mailbox without expunging it (no UNSELECT).")));
-        return;
-    }
-    sendCommand(Command(QByteArrayLiteral("CLOSE")));
+    m_viaExamine = true;
+    Command examine(QByteArrayLiteral("EXAMINE"));
+    examine.string("heron-unselect-" + QByteArray::number(QDateTime::currentMSecsSinceEpoch(), 36));
+    sendCommand(examine);
 }
 
 void CloseJob::handleTagged(const StatusResponse &response)
 {
-    if (response.status != StatusResponse::Status::Ok) {
+    const bool refused = response.status == StatusResponse::Status::No;
+    if (response.status != StatusResponse::Status::Ok && !(m_viaExamine && refused)) {
         failFromResponse(response, tr("to leave the mailbox"));
         return;
     }

@@ -5,23 +5,21 @@
 
 namespace Heron::Imap {
 
-// Leaves the selected mailbox without expunging anything: UNSELECT (RFC 3691) where offered,
-// otherwise CLOSE, which only expunges a mailbox selected read-write (RFC 3501 §6.4.2) — so
-// without UNSELECT the job refuses to run on a read-write selection. Afterwards the session is
-// Authenticated. Nothing to do when no mailbox is selected.
+// Leaves the selected mailbox without expunging anything: UNSELECT (RFC 3691) where offered.
+// Otherwise CLOSE is no option (it expunges a read-write selection, RFC 3501 §6.4.2), so the job
+// EXAMINEs a name no mailbox has: the refused EXAMINE leaves no mailbox selected (§6.3.1).
+// Afterwards the session is Authenticated. Nothing to do when no mailbox is selected.
 class CloseJob : public Job {
     Q_OBJECT
 public:
     explicit CloseJob(Session *session);
-    // Set when the mailbox was selected with EXAMINE (the caller knows; the session does not).
-    void setSelectedReadOnly(bool readOnly) { m_readOnly = readOnly; }
 
 protected:
     void doStart() override;
     void handleTagged(const StatusResponse &response) override;
 
 private:
-    bool m_readOnly = false;
+    bool m_viaExamine = false;
 };
 
 }  // namespace Heron::Imap

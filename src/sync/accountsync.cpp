@@ -130,29 +130,59 @@ void AccountSync::stop()
     m_roundTimer.stop();
     m_pushDebounce.stop();
     m_reconnectTimer.stop();
-    for (const ContentRequest &request : std::as_const(m_partRequests))
-        request.done(makeError(Error::Code::Cancelled, tr("Synchronization was stopped.")));
-    m_partRequests.clear();
-    auto remaining = std::make_shared<int>(0);
-    const auto closedOne = [this, remaining] {
-        if (--*remaining == 0) {
-            setState(AccountState::Idle);
-            Q_EMIT stopped();
-        }
-    };
+    failPartRequests(makeError(Error::Code::Cancelled, tr("Synchronization was stopped.")));
+    if (m_folderSync) {
+        disconnect(m_folderSync, nullptr, this, nullptr);
+        m_folderSync->deleteLater();
+    }
+    const bool roundWasRunning = m_roundRunning;
+    m_roundRunning = false;
+    m_roundPending = false;
+    m_folderQueue.clear();
+
+    // Every connection is counted before any is closed: some close at once.
+    QList<Connection *> connections;
     for (Connection *connection : {m_syncConnection.data(), m_pushConnection.data(), m_contentConnection.data()}) {
-        if (!connection)
-            continue;
-        ++*remaining;
-        disconnect(connection, &Connection::lost, this, nullptr);
+        if (connection && !connections.contains(connection))
+            connections.append(connection);
+    }
+    m_syncConnection = nullptr;
+    m_pushConnection = nullptr;
+    m_contentConnection = nullptr;
+    auto remaining = std::make_shared<int>(int(connections.size()));
+    for (Connection *connection : std::as_const(connections)) {
+        disconnect(connection, nullptr, this, nullptr);
+        const auto closedOne = [this, remaining, connection] {
+            connection->deleteLater();
+            if (--*remaining == 0) {
+                setState(AccountState::Idle);
+                Q_EMIT stopped();
+            }
+        };
         connect(connection, &Connection::closed, this, closedOne, Qt::SingleShotConnection);
         connect(connection, &Connection::lost, this, closedOne, Qt::SingleShotConnection);
-        connection->close();
     }
-    if (*remaining == 0) {
+    if (roundWasRunning)
+        Q_EMIT roundFailed(makeError(Error::Code::Cancelled, tr("Synchronization was stopped.")));
+    for (Connection *connection : std::as_const(connections))
+        connection->close();
+    if (connections.isEmpty()) {
         setState(AccountState::Idle);
         QMetaObject::invokeMethod(this, &AccountSync::stopped, Qt::QueuedConnection);
     }
+}
+
+void AccountSync::failPartRequests(const Error &error)
+{
+    m_partRunning = false;
+    const QList<ContentRequest> requests = std::exchange(m_partRequests, {});
+    for (const ContentRequest &request : requests)
+        request.done(error);
+}
+
+bool AccountSync::sharesSyncConnection() const
+{
+    return m_settings.sync.maxConnections < 2;
 }
 
 void AccountSync::withPassword(std::function<void()> then, std::function<void(const Error &)> onError)
@@ -175,7 +205,7 @@ void AccountSync::withPassword(std::function<void()> then, std::function<void(co
     }
     QPointer<AccountSync> self(this);
     store->readPassword(m_settings.key, [self, then, onError](Result<QString> password) {
-        if (!self)
+        if (!self || self->m_stopping)
             return;
         if (!password)
             return onError(password.error());
@@ -204,7 +234,8 @@ void AccountSync::beginRound()
 {
     if (m_stopping)
         return;
-    if (m_roundRunning) {
+    if (m_roundRunning || (m_partRunning && sharesSyncConnection())) {
+        // One connection: the part the user asked for goes first, the round follows.
         m_roundPending = true;
         return;
     }
@@ -218,22 +249,34 @@ void AccountSync::beginRound()
     withPassword([this] { connectSync(); });
 }
 
+Connection *AccountSync::ensureSyncConnection()
+{
+    if (m_syncConnection)
+        return m_syncConnection;
+    setState(AccountState::Connecting);
+    auto *connection = new Connection(m_settings, m_password, QStringLiteral("sync"), this);
+    m_syncConnection = connection;
+    connect(connection, &Connection::ready, this, [this] {
+        m_reconnectAttempt = 0;
+        if (m_roundRunning && m_roundWaitsForConnection) {
+            m_roundWaitsForConnection = false;
+            replayJournal();
+        } else if (sharesSyncConnection()) {
+            runPartRequests();
+        }
+    });
+    connect(connection, &Connection::lost, this,
+            [this, connection](const Error &error) { connectionLost(connection, error); });
+    connection->open();
+    return connection;
+}
+
 void AccountSync::connectSync()
 {
-    if (m_syncConnection && m_syncConnection->isReady())
+    Connection *connection = ensureSyncConnection();
+    if (connection->isReady())
         return replayJournal();
-    if (!m_syncConnection) {
-        setState(AccountState::Connecting);
-        m_syncConnection = new Connection(m_settings, m_password, QStringLiteral("sync"), this);
-        connect(m_syncConnection, &Connection::ready, this, [this] {
-            m_reconnectAttempt = 0;
-            replayJournal();
-        });
-        Connection *connection = m_syncConnection;
-        connect(connection, &Connection::lost, this,
-                [this, connection](const Error &error) { connectionLost(connection, error); });
-        m_syncConnection->open();
-    }
+    m_roundWaitsForConnection = true;  // replayJournal() on ready()
 }
 
 void AccountSync::replayJournal()
@@ -341,7 +384,10 @@ void AccountSync::listed(Imap::ListJob *job)
             continue;
         for (qsizetype i = 0; i < added.size(); ++i) {
             const auto status = statuses.constFind(added.at(i).path);
-            if (status == statuses.constEnd() || status->uidValidity != folder.state.uidValidity)
+            // UIDVALIDITY alone is not unique (servers derive it from the clock): the whole
+            // state must match, or the folder counts as removed and added, which loses nothing.
+            if (status == statuses.constEnd() || status->uidValidity != folder.state.uidValidity ||
+                status->uidNext != folder.state.uidNext || status->messages != folder.state.serverMessages)
                 continue;
             if (auto renamed = folders.renameFolder(folder.id, added.at(i)); !renamed)
                 return roundError(renamed.error());
@@ -523,9 +569,9 @@ void AccountSync::folderSynced(const Store::FolderRecord &before, const FolderSy
     if (m_contentCache && !result.droppedCacheKeys.isEmpty())
         m_contentCache->removeKeys(result.droppedCacheKeys);
     // New mail is news only for a folder that was synchronized before.
-    if (!result.insertedIds.isEmpty() && before.state.uidNext != 0 && !result.uidValidityChanged) {
-        Q_EMIT messagesArrived(before.id, result.insertedIds);
-        reportBounces(result.insertedIds);
+    if (!result.arrivedIds.isEmpty()) {
+        Q_EMIT messagesArrived(before.id, result.arrivedIds);
+        reportBounces(result.arrivedIds);
     }
     if (result.stats.vanished > 0)
         Q_EMIT messagesVanished(before.id, int(result.stats.vanished));
@@ -542,7 +588,12 @@ void AccountSync::folderSynced(const Store::FolderRecord &before, const FolderSy
         m_folderQueue.prepend(again);
         ++m_folderCount;
     }
-    syncNextFolder();
+    // Unchanged folders finish at once; every so often go through the event loop to keep the
+    // stack flat on accounts with thousands of folders.
+    if (m_folderIndex % 32 == 0)
+        QMetaObject::invokeMethod(this, &AccountSync::syncNextFolder, Qt::QueuedConnection);
+    else
+        syncNextFolder();
 }
 
 void AccountSync::leaveMailbox()
@@ -550,7 +601,6 @@ void AccountSync::leaveMailbox()
     // STATUS of the selected mailbox may show the session's own, stale view (RFC 3501 §6.3.10),
     // and the next round trusts STATUS: leave it (everything was EXAMINEd, nothing is expunged).
     auto *close = new Imap::CloseJob(m_syncConnection->session());
-    close->setSelectedReadOnly(true);
     connect(close, &Imap::Job::finished, this, &AccountSync::endRound);
     connect(close, &Imap::Job::failed, this, [this](const Error &error) {
         if (error.code == Error::Code::Network || error.code == Error::Code::Timeout)
@@ -600,27 +650,34 @@ void AccountSync::endRound()
                    << m_roundStats.milliseconds << "ms";
     setState(m_pushConnection && m_pushConnection->isReady() ? AccountState::Pushing : AccountState::Idle);
     Q_EMIT roundFinished(m_roundStats);
+    if (sharesSyncConnection())
+        runPartRequests();
     if (m_continuous)
         scheduleNextRound();
 }
 
 void AccountSync::roundError(const Error &error)
 {
-    if (!m_roundRunning && !m_continuous)
-        return;
+    if (!m_roundRunning)
+        return;  // already reported (several jobs fail with one lost connection)
     m_roundRunning = false;
+    m_roundWaitsForConnection = false;
     m_folderQueue.clear();
     QString message = error.code == Error::Code::InvalidInput ? error.message
                                                                : describeConnectionError(m_settings, error);
     qCWarning(lcSync) << m_settings.label() << "round failed:" << error.message;
     if (error.code == Error::Code::Authentication)
         m_havePassword = false;  // read it again: the user may have fixed it
-    setState(error.code == Error::Code::Network || error.code == Error::Code::Timeout ? AccountState::Offline
-                                                                                       : AccountState::Error);
+    const bool lostConnection = error.code == Error::Code::Network || error.code == Error::Code::Timeout ||
+                                error.code == Error::Code::ServerBye;
+    setState(lostConnection ? AccountState::Offline : AccountState::Error);
     if (m_syncConnection && !m_syncConnection->isReady()) {
+        disconnect(m_syncConnection, nullptr, this, nullptr);
         m_syncConnection->deleteLater();
         m_syncConnection = nullptr;
     }
+    if (sharesSyncConnection())
+        runPartRequests();
     if (!m_continuous) {
         Q_EMIT errorOccurred(message);
         Q_EMIT roundFailed(makeError(error.code, message));
@@ -650,11 +707,21 @@ void AccountSync::connectionLost(Connection *connection, const Error &error)
     if (connection == m_syncConnection) {
         m_syncConnection = nullptr;
         connection->deleteLater();
-        if (m_folderSync)
+        if (m_folderSync) {
+            disconnect(m_folderSync, nullptr, this, nullptr);
             m_folderSync->deleteLater();
-        if (m_roundRunning || m_continuous) {
-            m_roundRunning = true;  // so that roundError reports it
+        }
+        if (sharesSyncConnection())
+            failPartRequests(makeError(error.code, describeConnectionError(m_settings, error)));
+        if (m_roundRunning) {
             roundError(error);
+        } else if (m_continuous && !m_reconnectTimer.isActive()) {
+            // Lost between rounds: come back with the next round, after the backoff.
+            setState(AccountState::Offline);
+            const int delay = backoffMilliseconds(m_reconnectAttempt++);
+            Q_EMIT errorOccurred(describeConnectionError(m_settings, error) + QLatin1Char(' ') +
+                                 tr("Heron will try again in %n second(s).", nullptr, (delay + 999) / 1000));
+            m_reconnectTimer.start(delay);
         }
         return;
     }
@@ -668,10 +735,7 @@ void AccountSync::connectionLost(Connection *connection, const Error &error)
     if (connection == m_contentConnection) {
         m_contentConnection = nullptr;
         connection->deleteLater();
-        m_partRunning = false;
-        const QList<ContentRequest> requests = std::exchange(m_partRequests, {});
-        for (const ContentRequest &request : requests)
-            request.done(makeError(error.code, describeConnectionError(m_settings, error)));
+        failPartRequests(makeError(error.code, describeConnectionError(m_settings, error)));
     }
 }
 
@@ -764,7 +828,8 @@ void AccountSync::pushNotified(const Imap::Response &response)
         return;
     }
     m_roundTimer.stop();
-    m_pushDebounce.start();
+    if (!m_pushDebounce.isActive())
+        m_pushDebounce.start();  // a stream of notifications must not postpone the round forever
 }
 
 // --- Content ---------------------------------------------------------------------------------------
@@ -785,23 +850,34 @@ void AccountSync::fetchPart(const Store::MessageMetadata &message, const QString
                  });
 }
 
+void AccountSync::partRequestDone()
+{
+    runPartRequests();
+    if (!m_partRunning && m_roundPending && sharesSyncConnection())
+        beginRound();
+}
+
 void AccountSync::runPartRequests()
 {
-    if (m_partRunning || m_partRequests.isEmpty())
+    if (m_partRunning || m_partRequests.isEmpty() || m_stopping)
         return;
-    const bool ownConnection = m_settings.sync.maxConnections >= 2;
-    Connection *connection = ownConnection ? m_contentConnection.data() : m_syncConnection.data();
-    if (!connection) {
-        connection = new Connection(m_settings, m_password, QStringLiteral("content"), this);
-        if (ownConnection)
-            m_contentConnection = connection;
-        else
-            m_syncConnection = connection;
-        connect(connection, &Connection::lost, this,
-                [this, connection](const Error &error) { connectionLost(connection, error); });
-        connect(connection, &Connection::ready, this, &AccountSync::runPartRequests);
-        connection->open();
-        return;
+    Connection *connection = nullptr;
+    if (sharesSyncConnection()) {
+        // One connection for everything: a part never runs inside a round (the mailbox it
+        // EXAMINEs would pull the ground from under the folder being synchronized).
+        if (m_roundRunning)
+            return;  // runPartRequests() again when the round ends
+        connection = ensureSyncConnection();
+    } else {
+        if (!m_contentConnection) {
+            m_contentConnection = new Connection(m_settings, m_password, QStringLiteral("content"), this);
+            Connection *created = m_contentConnection;
+            connect(created, &Connection::lost, this,
+                    [this, created](const Error &error) { connectionLost(created, error); });
+            connect(created, &Connection::ready, this, &AccountSync::runPartRequests);
+            created->open();
+        }
+        connection = m_contentConnection;
     }
     if (!connection->isReady())
         return;  // runPartRequests() again on ready()
@@ -840,13 +916,13 @@ void AccountSync::runPartRequests()
         fetcher->deleteLater();
         m_partRunning = false;
         request.done(decoded);
-        runPartRequests();
+        partRequestDone();
     });
     connect(fetcher, &PartFetcher::failed, this, [this, fetcher, request](const Error &error) {
         fetcher->deleteLater();
         m_partRunning = false;
         request.done(error);
-        runPartRequests();
+        partRequestDone();
     });
     fetcher->start();
 }

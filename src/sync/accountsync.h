@@ -104,6 +104,10 @@ private:
     void pushNotified(const Imap::Response &response);
     void connectionLost(Connection *connection, const Error &error);
     void runPartRequests();
+    void partRequestDone();
+    void failPartRequests(const Error &error);
+    bool sharesSyncConnection() const;
+    Connection *ensureSyncConnection();
     void reportBounces(const QList<qint64> &ids);
     bool fullRoundDue(const Store::FolderRecord &folder) const;
     QByteArray wireName(const QString &path) const;
@@ -126,6 +130,7 @@ private:
     bool m_roundPending = false;
     bool m_fullRequested = false;
     bool m_roundIsFull = false;
+    bool m_roundWaitsForConnection = false;
     int m_reconnectAttempt = 0;
     QTimer m_roundTimer;
     QTimer m_pushDebounce;

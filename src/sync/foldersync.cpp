@@ -87,8 +87,11 @@ void FolderSync::start()
 
     connect(m_database.notifier(), &Store::StoreNotifier::messagesInserted, this,
             [this](qint64 folderId, const QList<qint64> &ids) {
-                if (folderId == m_request.folder.id)
-                    m_result.insertedIds.append(ids);
+                if (folderId != m_request.folder.id)
+                    return;
+                m_result.insertedIds.append(ids);
+                if (m_applyingArrivals)
+                    m_result.arrivedIds.append(ids);
             });
 
     if (isUnchanged(m_request)) {
@@ -96,7 +99,6 @@ void FolderSync::start()
         finishRound();
         return;
     }
-    connect(m_session, &Imap::Session::unsolicited, this, &FolderSync::onUnsolicited);
     select();
 }
 
@@ -121,6 +123,8 @@ void FolderSync::select()
         m_serverUidNext = job->uidNext();
         m_serverHighestModSeq = job->noModSeq() ? 0 : job->highestModSeq();
         m_serverExists = job->exists();
+        // Only now: untagged data before the tagged OK may still describe the previous mailbox.
+        connect(m_session, &Imap::Session::unsolicited, this, &FolderSync::onUnsolicited);
         selected();
     });
     connect(job, &Imap::Job::failed, this, [this](const Error &error) { fail(error); });
@@ -193,11 +197,19 @@ void FolderSync::reconcile(const QString &why)
     findChanges();
 }
 
+bool FolderSync::comparesAllFlags() const
+{
+    // Without mod-sequences on both sides (a folder first synchronized without them, a mailbox
+    // with NOMODSEQ) nothing says what changed: compare like the plain strategy.
+    return m_reconciling || m_request.strategy == Accounts::SyncStrategy::Plain || m_serverHighestModSeq == 0 ||
+           (!m_initial && m_state.highestModSeq == 0);
+}
+
 bool FolderSync::needsExistenceSearch() const
 {
     if (m_initial)
         return false;  // nothing stored to compare
-    if (m_reconciling || m_request.fullRound || m_request.strategy == Accounts::SyncStrategy::Plain)
+    if (m_request.fullRound || comparesAllFlags())
         return true;
     if (m_request.strategy == Accounts::SyncStrategy::CondStore)
         return m_serverHighestModSeq != m_state.highestModSeq || m_serverExists != m_state.serverMessages ||
@@ -217,18 +229,19 @@ void FolderSync::findChanges()
 {
     if (m_initial)
         return searchServer();
-    const bool plainScan = m_reconciling || m_request.strategy == Accounts::SyncStrategy::Plain;
-    if (plainScan) {
+    if (comparesAllFlags()) {
         // Without mod-sequences every stored flag is compared: the newest batch each round,
         // all of them in full rounds and reconciliations.
-        const UidSet scanned = (m_reconciling || m_request.fullRound)
-                                       ? m_localUids
-                                       : m_localUids.highest(quint64(m_request.batchSize));
+        // A mod-sequence strategy that fell back here has no idea where changes are: all of them.
+        const bool everything = m_reconciling || m_request.fullRound ||
+                                m_request.strategy != Accounts::SyncStrategy::Plain;
+        const UidSet scanned = everything ? m_localUids : m_localUids.highest(quint64(m_request.batchSize));
         return fetchFlags(chunksNewestFirst(scanned, m_request.batchSize), 0);
     }
-    if (m_request.strategy == Accounts::SyncStrategy::CondStore && m_state.uidNext > 1 &&
-        m_serverHighestModSeq != m_state.highestModSeq) {
-        return fetchFlags({UidSet::fromRange(1, m_state.uidNext - 1)}, m_state.highestModSeq);
+    if (m_request.strategy == Accounts::SyncStrategy::CondStore && m_serverHighestModSeq != m_state.highestModSeq) {
+        // 1:* and not 1:(uidNext-1): messages above the stored UIDNEXT may already be stored
+        // (new mail written before the point moved), and CHANGEDSINCE returns only what changed.
+        return fetchFlags({UidSet::fromRange(1, UidSet::kStar)}, m_state.highestModSeq);
     }
     searchServer();
 }
@@ -324,6 +337,15 @@ void FolderSync::applyChangesAndPlanFetch()
     // Removals: what QRESYNC reported, and what a UID comparison found missing on the server.
     UidSet removed = m_vanished.intersected(m_localUids);
     if (m_haveServerUids && !m_initial) {
+        // A UID list shorter than the message count, beyond what was expunged meanwhile, is not
+        // believed: deleting on its word could empty the folder.
+        if (m_serverUids.count() + m_expungesSeen < m_serverExists) {
+            return fail(makeError(Error::Code::Protocol,
+                                  tr("The server listed %1 messages in %2 but said it has %3; nothing was removed.")
+                                          .arg(m_serverUids.count())
+                                          .arg(m_request.folder.listing.path)
+                                          .arg(m_serverExists)));
+        }
         // Only stored UIDs below the server's UIDNEXT at SELECT time can be judged: anything
         // above arrived after the search was answered.
         const quint32 judgedUpTo = m_serverUidNext > 0 ? m_serverUidNext - 1 : UidSet::kStar - 1;
@@ -357,6 +379,9 @@ void FolderSync::applyChangesAndPlanFetch()
     m_flagIndex.clear();
     m_localUids = m_localUids.subtracted(changes.removedUids);
 
+    // A reconciliation takes the server's UIDNEXT as it is, even lower than the stored one.
+    if (m_reconciling && m_serverUidNext != 0)
+        m_state.uidNext = std::min(m_state.uidNext, m_serverUidNext);
     // What to fetch: wanted on the server, not stored, newest first.
     const quint32 oldUidNext = m_state.uidNext;
     UidSet wanted = m_candidates;
@@ -400,6 +425,12 @@ void FolderSync::fetchNextBatches()
         connect(job, &Imap::FetchJob::messageFetched, this, [this, index](const Imap::FetchResponse &response) {
             if (!response.uid || !m_batches.at(index).contains(*response.uid))
                 return;
+            if (!response.envelope || !response.bodyStructure) {
+                // Another client's flag change pushed in the middle of the batch, not the data asked for.
+                if (response.flags)
+                    m_lateFlags.append({*response.uid, flagsFromFetch(response), response.modSeq.value_or(0)});
+                return;
+            }
             m_batchMessages[index].append(metadataFromFetch(response));
         });
         connect(job, &Imap::Job::finished, this, [this, index] { batchFetched(index); });
@@ -437,7 +468,10 @@ void FolderSync::batchFetched(int index)
             m_state.syncedDownTo = 1;
             batch.syncPoint = syncPoint();
         }
+        // New mail is what arrived above the old UIDNEXT of a folder synchronized before.
+        m_applyingArrivals = b < m_newRangeBatches;
         auto outcome = Store::FolderStore(m_database).applySyncBatch(m_request.folder.id, batch);
+        m_applyingArrivals = false;
         if (!outcome)
             return fail(outcome.error());
         m_result.stats.newMessages += outcome->inserted;
@@ -462,6 +496,7 @@ void FolderSync::onUnsolicited(const Imap::Response &response)
     if (const auto *vanished = std::get_if<Imap::VanishedResponse>(&response)) {
         if (!vanished->earlier) {
             m_lateVanished.unite(vanished->uids);
+            m_expungesSeen += vanished->uids.count();
             m_result.changedDuringSync = true;
         }
     } else if (const auto *fetch = std::get_if<Imap::FetchResponse>(&response)) {
@@ -470,9 +505,12 @@ void FolderSync::onUnsolicited(const Imap::Response &response)
         else
             m_result.changedDuringSync = true;
     } else if (const auto *number = std::get_if<Imap::NumberResponse>(&response)) {
-        if (number->kind == Imap::NumberResponse::Kind::Expunge ||
-            (number->kind == Imap::NumberResponse::Kind::Exists && number->number != m_serverExists))
+        if (number->kind == Imap::NumberResponse::Kind::Expunge) {
+            ++m_expungesSeen;
             m_result.changedDuringSync = true;
+        } else if (number->kind == Imap::NumberResponse::Kind::Exists && number->number != m_serverExists) {
+            m_result.changedDuringSync = true;
+        }
     }
 }
 

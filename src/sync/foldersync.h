@@ -44,6 +44,7 @@ struct FolderSyncRequest {
 struct FolderSyncResult {
     SyncStats stats;
     QList<qint64> insertedIds;  // message ids inserted by this sync, newest first
+    QList<qint64> arrivedIds;   // of those, new mail: above the UIDNEXT of an earlier sync
     bool skipped = false;       // unchanged STATUS: nothing sent
     bool reconciled = false;    // a cross-check failed and the UIDs were compared in full
     bool uidValidityChanged = false;
@@ -87,6 +88,7 @@ private:
     void selected();
     void addFlagChange(quint32 uid, const Imap::FetchResponse &response);
     void reconcile(const QString &why);
+    bool comparesAllFlags() const;
     bool needsExistenceSearch() const;
     bool needsFullCandidateSearch() const;
     void findChanges();
@@ -145,6 +147,8 @@ private:
     quint32 m_newUidNext = 0;
     qint64 m_fetchTotal = 0;
     qint64 m_fetchDone = 0;
+    quint64 m_expungesSeen = 0;  // EXPUNGE/VANISHED pushed during this sync
+    bool m_applyingArrivals = false;
     bool m_finished = false;
 };
 

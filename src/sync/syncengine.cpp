@@ -2,6 +2,7 @@
 #include "syncengine.h"
 
 #include "accounts/profile.h"
+#include "mime/codec.h"
 #include "store/accountstore.h"
 #include "store/database.h"
 #include "store/folderstore.h"
@@ -201,15 +202,35 @@ quint64 SyncEngine::fetchPart(qint64 messageId, const QString &section)
                         if (self)
                             Q_EMIT self->partFetchProgress(requestId, received, total);
                     },
-                    [self, requestId](Result<QByteArray> content) {
+                    [self, requestId, message = *message, section](Result<QByteArray> content) {
                         if (!self)
                             return;
-                        if (content)
-                            Q_EMIT self->partFetched(requestId, *content);
-                        else
+                        if (!content) {
                             Q_EMIT self->partFailed(requestId, content.error());
+                            return;
+                        }
+                        self->indexBodyText(message, section, *content);
+                        Q_EMIT self->partFetched(requestId, *content);
                     });
     return requestId;
+}
+
+void SyncEngine::indexBodyText(const Store::MessageMetadata &message, const QString &section,
+                               const QByteArray &content)
+{
+    // Search covers a body once it is here (the first plain-text part that is not an attachment).
+    for (const Store::MessagePart &part : message.parts) {
+        if (part.isAttachment || part.mimeType != QLatin1String("text/plain"))
+            continue;
+        if (part.section != section)
+            return;
+        auto text = Mime::decodeText(content, part.charset.toLatin1());
+        if (!text)
+            return;
+        if (auto indexed = Store::MessageStore(m_profile.database()).setBodyText(message.id, *text); !indexed)
+            qCWarning(lcSync) << "Cannot index the text of message" << message.id << indexed.error().message;
+        return;
+    }
 }
 
 void SyncStats::add(const SyncStats &other)

@@ -13,6 +13,10 @@ namespace Heron::Accounts {
 class Profile;
 }
 
+namespace Heron::Store {
+struct MessageMetadata;
+}
+
 namespace Heron::Sync {
 
 class AccountSync;
@@ -77,6 +81,7 @@ Q_SIGNALS:
 
 private:
     AccountSync *accountSync(qint64 accountId);
+    void indexBodyText(const Store::MessageMetadata &message, const QString &section, const QByteArray &content);
     void checkRoundsFinished();
 
     Accounts::Profile &m_profile;

@@ -56,6 +56,8 @@ private Q_SLOTS:
     void offlineActionsAreReplayedAtTheNextRound();
     void bounceIsLinkedToItsOriginal();
     void deselectedFolderIsForgottenAndFetchedAgain();
+    void reconnectsAfterTheConnectionIsLost();
+    void fetchedTextIsSearchable();
 
 private:
     QString nextUser() { return QStringLiteral("user%1").arg(m_userIndex++); }
@@ -508,6 +510,78 @@ void SyncEngineDovecotTest::deselectedFolderIsForgottenAndFetchedAgain()
     QCOMPARE(folders.folder(sent)->messageCount, 7);
     QVERIFY(arrived.isEmpty());  // fetched again, not news
     QCOMPARE(differences(m_fixture, *account), QString());
+}
+
+void SyncEngineDovecotTest::reconnectsAfterTheConnectionIsLost()
+{
+    const QString user = nextUser();
+    QVERIFY(m_fixture.deliver(user, message("first")).ok());
+    auto account = addAccount(m_fixture, user);
+    QVERIFY(account);
+    Sync::SyncEngine engine(*m_profile);
+    QSignalSpy rounds(&engine, &Sync::SyncEngine::roundFinished);
+    QSignalSpy states(&engine, &Sync::SyncEngine::accountStateChanged);
+    QSignalSpy errors(&engine, &Sync::SyncEngine::errorOccurred);
+    QSignalSpy arrived(&engine, &Sync::SyncEngine::messagesArrived);
+    const auto reached = [&](Sync::AccountState state) {
+        for (const auto &emission : states) {
+            if (emission.at(1).value<Sync::AccountState>() == state)
+                return true;
+        }
+        return false;
+    };
+    engine.start();
+    QVERIFY(rounds.wait(kTimeoutMs));
+    QVERIFY(QTest::qWaitFor([&] { return reached(Sync::AccountState::Pushing); }, kTimeoutMs));
+
+    // The server drops every connection of the user, as after a network loss.
+    states.clear();
+    QVERIFY(m_fixture.doveadm({QStringLiteral("kick"), user}).ok());
+    QVERIFY(QTest::qWaitFor([&] { return reached(Sync::AccountState::Offline); }, kTimeoutMs));
+    QVERIFY(!errors.isEmpty());
+    QVERIFY2(errors.last().at(1).toString().contains(QStringLiteral("try again")),
+             qPrintable(errors.last().at(1).toString()));
+    // Back within the first backoff step (about a second), pushing again.
+    QVERIFY(QTest::qWaitFor([&] { return reached(Sync::AccountState::Pushing); }, 15000));
+    QVERIFY(m_fixture.deliver(user, message("after-reconnect")).ok());
+    QVERIFY(arrived.wait(kTimeoutMs));
+    QCOMPARE(differences(m_fixture, *account), QString());
+    QSignalSpy stopped(&engine, &Sync::SyncEngine::stopped);
+    engine.stop();
+    QVERIFY(stopped.wait(kTimeoutMs));
+}
+
+void SyncEngineDovecotTest::fetchedTextIsSearchable()
+{
+    const QString user = nextUser();
+    QVERIFY(m_fixture.deliver(user, "From: Sender <sender@example.org>\r\nTo: r@example.org\r\n"
+                                    "Subject: Plans\r\nDate: Tue, 02 Jan 2024 10:00:00 +0000\r\n"
+                                    "Message-ID: <plans@heron.test>\r\nMIME-Version: 1.0\r\n"
+                                    "Content-Type: text/plain; charset=iso-8859-1\r\n"
+                                    "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
+                                    "The r=E9sum=E9 mentions a zeppelin.\r\n")
+                    .ok());
+    auto account = addAccount(m_fixture, user);
+    QVERIFY(account);
+    Sync::SyncEngine engine(*m_profile);
+    QVERIFY(syncOnce(engine));
+    Store::MessageStore messages(m_profile->database());
+    QVERIFY(messages.search(QStringLiteral("zeppelin"))->isEmpty());  // metadata only so far
+    const qint64 id = *messages.idForUid(folderId(*account, QStringLiteral("INBOX")), 1);
+    QSignalSpy fetched(&engine, &Sync::SyncEngine::partFetched);
+    const quint64 request = engine.fetchPart(id, QStringLiteral("1"));
+    QVERIFY(fetched.wait(kTimeoutMs));
+    QCOMPARE(fetched.first().at(0).value<quint64>(), request);
+    QCOMPARE(fetched.first().at(1).toByteArray(), QByteArray("The r\xe9sum\xe9 mentions a zeppelin.\r\n"));
+    QCOMPARE(*messages.search(QStringLiteral("zeppelin")), QList<qint64>{id});
+    QCOMPARE(*messages.search(QStringLiteral("resume")), QList<qint64>{id});
+
+    // A second request is served by the cache, without the server.
+    m_fixture.doveadm({QStringLiteral("kick"), user});
+    fetched.clear();
+    engine.fetchPart(id, QStringLiteral("1"));
+    QVERIFY(fetched.wait(kTimeoutMs));
+    QCOMPARE(fetched.first().at(1).toByteArray(), QByteArray("The r\xe9sum\xe9 mentions a zeppelin.\r\n"));
 }
 
 QTEST_GUILESS_MAIN(SyncEngineDovecotTest)
