@@ -715,13 +715,15 @@ void AccountSync::connectionLost(Connection *connection, const Error &error)
             failPartRequests(makeError(error.code, describeConnectionError(m_settings, error)));
         if (m_roundRunning) {
             roundError(error);
-        } else if (m_continuous && !m_reconnectTimer.isActive()) {
-            // Lost between rounds: come back with the next round, after the backoff.
+        } else if (m_continuous) {
+            // Lost between rounds: come back with the next round, after the backoff (which the
+            // push connection, lost with it, may have started already).
             setState(AccountState::Offline);
-            const int delay = backoffMilliseconds(m_reconnectAttempt++);
+            if (!m_reconnectTimer.isActive())
+                m_reconnectTimer.start(backoffMilliseconds(m_reconnectAttempt++));
+            const int delay = m_reconnectTimer.remainingTime();
             Q_EMIT errorOccurred(describeConnectionError(m_settings, error) + QLatin1Char(' ') +
                                  tr("Heron will try again in %n second(s).", nullptr, (delay + 999) / 1000));
-            m_reconnectTimer.start(delay);
         }
         return;
     }

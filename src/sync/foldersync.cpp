@@ -132,8 +132,16 @@ void FolderSync::select()
     job->start();
 }
 
+void FolderSync::dropEarlierPushedFlags(quint32 uid)
+{
+    // Responses arrive in order (RFC 3501 §5.5): data about a UID is newer than a push about it
+    // that came before, so that push must not be applied over it at the end of the round.
+    m_lateFlags.removeIf([uid](const Store::FlagChange &change) { return change.uid == uid; });
+}
+
 void FolderSync::addFlagChange(quint32 uid, const Imap::FetchResponse &response)
 {
+    dropEarlierPushedFlags(uid);
     Store::FlagChange change{uid, flagsFromFetch(response), response.modSeq.value_or(0)};
     const auto found = m_flagIndex.constFind(uid);
     if (found != m_flagIndex.constEnd()) {
@@ -184,6 +192,19 @@ void FolderSync::selected()
         if (!m_vanished.isEmpty() && !m_localUids.isEmpty() && m_serverExists > 0 &&
             m_localUids.subtracted(m_vanished).isEmpty())
             return reconcile(QStringLiteral("VANISHED named every stored message while %1 exist").arg(m_serverExists));
+        // EXISTS against what the answer leaves: a complete folder keeps its messages that did not
+        // vanish, plus at most one new message per UID handed out since. More than that and the
+        // VANISHED cannot be right; compare before deleting anything.
+        if (!m_vanished.isEmpty() && m_serverUidNext != 0 && m_state.syncedDownTo == 1 &&
+            !m_request.folder.windowStart.isValid()) {
+            const quint64 kept = m_localUids.subtracted(m_vanished).count();
+            const quint64 arrived = m_serverUidNext > m_state.uidNext ? m_serverUidNext - m_state.uidNext : 0;
+            if (m_serverExists > kept + arrived)
+                return reconcile(QStringLiteral("VANISHED leaves %1 messages and %2 can have arrived, but %3 exist")
+                                         .arg(kept)
+                                         .arg(arrived)
+                                         .arg(m_serverExists));
+        }
     }
     findChanges();
 }
@@ -340,16 +361,19 @@ void FolderSync::applyChangesAndPlanFetch()
         // A UID list shorter than the message count, beyond what was expunged meanwhile, is not
         // believed: deleting on its word could empty the folder.
         if (m_serverUids.count() + m_expungesSeen < m_serverExists) {
-            return fail(makeError(Error::Code::Protocol,
-                                  tr("The server listed %1 messages in %2 but said it has %3; nothing was removed.")
-                                          .arg(m_serverUids.count())
-                                          .arg(m_request.folder.listing.path)
-                                          .arg(m_serverExists)));
+            qCWarning(lcSync) << "The server listed" << m_serverUids.count() << "messages in"
+                              << m_request.folder.listing.path << "but said it has" << m_serverExists
+                              << "; nothing is removed on that answer";
+            m_distrustServerUids = true;
         }
         // Only stored UIDs below the server's UIDNEXT at SELECT time can be judged: anything
-        // above arrived after the search was answered.
-        const quint32 judgedUpTo = m_serverUidNext > 0 ? m_serverUidNext - 1 : UidSet::kStar - 1;
-        removed.unite(m_localUids.restrictedTo(1, judgedUpTo).subtracted(m_serverUids));
+        // above arrived after the search was answered. Not so in a reconciliation: every stored
+        // UID was read before the search was sent, and one at or above a UIDNEXT that went back
+        // was never the server's; kept, it would stand for the next message given that UID.
+        const quint32 judgedUpTo =
+                m_reconciling || m_serverUidNext == 0 ? UidSet::kStar - 1 : m_serverUidNext - 1;
+        if (!m_distrustServerUids)
+            removed.unite(m_localUids.restrictedTo(1, judgedUpTo).subtracted(m_serverUids));
     }
     UidSet purged;
     if (m_request.windowStart.isValid()) {
@@ -431,6 +455,7 @@ void FolderSync::fetchNextBatches()
                     m_lateFlags.append({*response.uid, flagsFromFetch(response), response.modSeq.value_or(0)});
                 return;
             }
+            dropEarlierPushedFlags(*response.uid);
             m_batchMessages[index].append(metadataFromFetch(response));
         });
         connect(job, &Imap::Job::finished, this, [this, index] { batchFetched(index); });
@@ -532,6 +557,21 @@ void FolderSync::finishRound()
             m_result.stats.purged += qint64(outside->count());
         }
     } else {
+        if (!m_reconciledOnce && !m_lateVanished.isEmpty()) {
+            auto local = Store::MessageStore(m_database).uids(folderId);
+            if (!local)
+                return fail(local.error());
+            if (!local->isEmpty() && local->subtracted(m_lateVanished).isEmpty()) {
+                // A VANISHED pushed during the round that names every stored message is checked
+                // like one at SELECT: by a comparison, which supersedes it.
+                m_reconciledOnce = true;
+                m_lateVanished = UidSet();
+                m_localUids = *local;
+                m_nextBatchToSend = m_nextBatchToApply = 0;
+                m_batches.clear();
+                return reconcile(QStringLiteral("a VANISHED pushed during the round named every stored message"));
+            }
+        }
         batch.uidValidity = m_serverUidValidity;
         batch.removedUids = m_lateVanished;
         batch.flagChanges = m_lateFlags;
@@ -556,7 +596,7 @@ void FolderSync::finishRound()
     if (!stored)
         return fail(stored.error());
     // Cross-check: without a window the folder must hold exactly what the server has.
-    if (!m_result.skipped && !m_request.windowStart.isValid() && !m_reconciledOnce &&
+    if (!m_result.skipped && !m_request.windowStart.isValid() && !m_reconciledOnce && !m_distrustServerUids &&
         !m_result.changedDuringSync && quint32(stored->messageCount) != m_serverExists) {
         m_reconciledOnce = true;
         auto local = Store::MessageStore(m_database).uids(folderId);

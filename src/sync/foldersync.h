@@ -87,6 +87,7 @@ private:
     void select();
     void selected();
     void addFlagChange(quint32 uid, const Imap::FetchResponse &response);
+    void dropEarlierPushedFlags(quint32 uid);
     void reconcile(const QString &why);
     bool comparesAllFlags() const;
     bool needsExistenceSearch() const;
@@ -133,6 +134,7 @@ private:
     QList<Store::FlagChange> m_lateFlags;
     UidSet m_serverUids;  // every UID on the server (UID SEARCH ALL), when asked
     bool m_haveServerUids = false;
+    bool m_distrustServerUids = false;  // the UID list was shorter than EXISTS: no removal on it
     UidSet m_candidates;  // UIDs to have locally (window applied)
     bool m_fullCandidateSearch = false;
     UidSet m_localUids;

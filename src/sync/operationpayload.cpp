@@ -20,6 +20,8 @@ const QString kUids = QStringLiteral("uids");
 const QString kAdd = QStringLiteral("add");
 const QString kRemove = QStringLiteral("remove");
 const QString kTarget = QStringLiteral("target");
+const QString kCopyRequested = QStringLiteral("copyRequested");
+const QString kUidNext = QStringLiteral("uidNext");
 const QString kCopied = QStringLiteral("copied");
 const QString kFlagged = QStringLiteral("flagged");
 const QString kExpunged = QStringLiteral("expunged");
@@ -144,6 +146,12 @@ QByteArray OperationPayload::toJson(Kind kind) const
     }
     if (!target.isEmpty())
         object.insert(kTarget, target);
+    if (copyRequested) {
+        QJsonObject requestObject;
+        requestObject.insert(kUidValidity, qint64(copyRequested->uidValidity));
+        requestObject.insert(kUidNext, qint64(copyRequested->uidNext));
+        object.insert(kCopyRequested, requestObject);
+    }
     if (copied) {
         QJsonObject copiedObject;
         copiedObject.insert(kUidValidity, qint64(copied->uidValidity));
@@ -199,6 +207,20 @@ Result<OperationPayload> OperationPayload::fromJson(Kind kind, const QByteArray 
         payload.target = target.toString();
     }
 
+    const QJsonValue copyRequested = object.value(kCopyRequested);
+    if (!copyRequested.isUndefined()) {
+        if (!copyRequested.isObject())
+            return damaged(QStringLiteral("\"copyRequested\" is not an object"));
+        const QJsonObject requestObject = copyRequested.toObject();
+        const auto requestValidity = readUInt32(requestObject.value(kUidValidity), 1);
+        if (!requestValidity)
+            return damaged(QStringLiteral("\"copyRequested\" has no valid \"uidValidity\""));
+        const auto requestUidNext = readUInt32(requestObject.value(kUidNext), 1);
+        if (!requestUidNext)
+            return damaged(QStringLiteral("\"copyRequested\" has no valid \"uidNext\""));
+        payload.copyRequested = CopyRequest{*requestValidity, *requestUidNext};
+    }
+
     const QJsonValue copied = object.value(kCopied);
     if (!copied.isUndefined()) {
         if (!copied.isObject())
@@ -248,7 +270,7 @@ Result<bool> OperationPayload::validate(Kind kind) const
             return damaged(QStringLiteral("a flag change records deletion steps"));
         if (addFlags.isEmpty() && removeFlags.isEmpty())
             return damaged(QStringLiteral("a flag change names no flag"));
-        if (!target.isEmpty() || copied)
+        if (!target.isEmpty() || copied || copyRequested)
             return damaged(QStringLiteral("a flag change names a target folder"));
         return true;
     case Kind::Move:
@@ -264,9 +286,11 @@ Result<bool> OperationPayload::validate(Kind kind) const
             return damaged(QStringLiteral("a copy records deletion steps"));
         if (flagged && !copied)
             return damaged(QStringLiteral("it records the source as deleted before any copy was made"));
+        if (copyRequested && (copyRequested->uidValidity == 0 || copyRequested->uidNext == 0))
+            return damaged(QStringLiteral("the target's state before the copy is incomplete"));
         return true;
     case Kind::Delete:
-        if (!target.isEmpty() || copied)
+        if (!target.isEmpty() || copied || copyRequested)
             return damaged(QStringLiteral("a deletion names a target folder"));
         if (!addFlags.isEmpty() || !removeFlags.isEmpty())
             return damaged(QStringLiteral("a deletion names flags"));

@@ -22,6 +22,7 @@ namespace Heron::Sync {
 //   {"folder": "INBOX", "uidValidity": 1700000000, "uids": "1:5,9",
 //    "add": ["\\Seen"], "remove": [],                      flag
 //    "target": "Archive/2024",                             move, copy
+//    "copyRequested": {"uidValidity": 42, "uidNext": 17},  COPY about to be sent (target's STATUS)
 //    "copied": {"uidValidity": 42, "uids": "17:22"},       COPY done (COPYUID; 0 and "" without it)
 //    "flagged": true,                                      \Deleted stored on the source UIDs
 //    "expunged": true}                                     source UIDs expunged
@@ -34,6 +35,16 @@ struct OperationPayload {
 
         bool operator==(const Copied &) const = default;
     };
+    // The target's UIDVALIDITY and UIDNEXT just before the UID COPY was sent, recorded first: if
+    // the COPY's answer is lost (a crash, a dropped connection), the copies it may have made are
+    // among the target's messages from uidNext on (RFC 3501 §2.3.1.1), and the replay looks for
+    // them there instead of copying again. Absent in payloads written before it existed.
+    struct CopyRequest {
+        quint32 uidValidity = 0;
+        quint32 uidNext = 0;
+
+        bool operator==(const CopyRequest &) const = default;
+    };
 
     QString folder;
     quint32 uidValidity = 0;
@@ -41,6 +52,7 @@ struct OperationPayload {
     QStringList addFlags;     // flag: IMAP flags as sent ("\Seen", "$Label1")
     QStringList removeFlags;  // flag
     QString target;           // move, copy: decoded path of the destination
+    std::optional<CopyRequest> copyRequested;
     std::optional<Copied> copied;
     bool flagged = false;
     bool expunged = false;

@@ -8,12 +8,15 @@
 #include "imap/movejob.h"
 #include "imap/selectjob.h"
 #include "imap/session.h"
+#include "imap/statusjob.h"
 #include "imap/storejob.h"
 #include "store/database.h"
 #include "store/folderstore.h"
 #include "store/syncbatch.h"
 #include "sync/messageconverter.h"
 #include "sync/synclogging.h"
+
+#include <algorithm>
 
 namespace Heron::Sync {
 
@@ -37,6 +40,35 @@ Imap::Strings toWireFlags(const QStringList &flags)
     for (const QString &flag : flags)
         result.append(flag.toLatin1());  // validated as ASCII atoms by OperationPayload
     return result;
+}
+
+// Only the Message-ID header: enough to recognise a copy, and small (RFC 3501 §6.4.5).
+const QByteArray kMessageIdItem = QByteArrayLiteral("BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]");
+
+// The Message-ID of a BODY[HEADER.FIELDS (MESSAGE-ID)] answer, unfolded (RFC 5322 §2.2.3) and with
+// its white space collapsed; empty when the message has none.
+QByteArray messageIdFromFetch(const Imap::FetchResponse &response)
+{
+    for (const Imap::SectionData &section : response.sections) {
+        if (!section.section.trimmed().toUpper().startsWith("HEADER.FIELDS"))
+            continue;
+        // A deep copy: the parser's data is a slice of its buffer.
+        const QByteArray header(section.data.constData(), section.data.size());
+        QByteArray value;
+        bool inField = false;
+        for (const QByteArray &line : header.split('\n')) {
+            const bool continuation = !line.isEmpty() && (line.front() == ' ' || line.front() == '\t');
+            if (inField && continuation) {
+                value += ' ' + line;
+                continue;
+            }
+            inField = line.toLower().startsWith("message-id:");
+            if (inField)
+                value = line.mid(qsizetype(sizeof("message-id:") - 1));
+        }
+        return value.simplified();
+    }
+    return {};
 }
 
 }  // namespace
@@ -111,6 +143,10 @@ void OperationReplayer::beginOperation(const Store::Operation &operation)
     m_operation = operation;
     m_payload = {};
     m_restoreBatch = {};
+    m_sourceMessageIds.clear();
+    m_targetMessageIds.clear();
+    m_adoptedSourceUids = {};
+    m_adoptedTargetUids = {};
 
     auto payload = OperationPayload::fromJson(operation.kind, operation.payload);
     if (!payload) {
@@ -129,7 +165,7 @@ void OperationReplayer::beginOperation(const Store::Operation &operation)
     }
     qCDebug(lcSync) << "Replaying operation" << operation.id << Store::OperationJournal::kindName(operation.kind)
                     << "in" << m_payload.folder << "UIDs" << m_payload.uids.toByteArray();
-    select();
+    select([this] { proceed(); });
 }
 
 template <typename JobType, typename OnFinished, typename OnRefused>
@@ -151,7 +187,7 @@ void OperationReplayer::run(JobType *job, OnFinished onFinished, OnRefused onRef
     job->start();
 }
 
-void OperationReplayer::select()
+void OperationReplayer::select(std::function<void()> onSelected)
 {
     if (!sessionUsable()) {
         connectionLost(makeError(Error::Code::Network, tr("Not connected to the server.")));
@@ -162,7 +198,7 @@ void OperationReplayer::select()
     if (!m_selectedMailbox.isEmpty() && m_selectedMailbox == mailbox &&
         m_selectedUidValidity == m_payload.uidValidity && m_session->state() == Imap::Session::State::Selected &&
         m_session->selectedMailbox() == mailbox) {
-        proceed();
+        onSelected();
         return;
     }
     m_selectedMailbox.clear();
@@ -170,7 +206,7 @@ void OperationReplayer::select()
     job->setMailbox(mailbox);
     run(
             job,
-            [this, mailbox](Imap::SelectJob *selected) {
+            [this, mailbox, onSelected](Imap::SelectJob *selected) {
                 // RFC 3501 §2.3.1.1: under another UIDVALIDITY the saved UIDs name other messages.
                 if (selected->uidValidity() != m_payload.uidValidity) {
                     operationParked(tr("The folder %1 was rebuilt on the server, so the saved message numbers no "
@@ -185,7 +221,7 @@ void OperationReplayer::select()
                 }
                 m_selectedMailbox = mailbox;
                 m_selectedUidValidity = selected->uidValidity();
-                proceed();
+                onSelected();
             },
             [this](Imap::SelectJob *refused, const Error &) {
                 operationParked(tr("The folder %1 cannot be opened on the server (%2); the change was not made.")
@@ -206,6 +242,8 @@ void OperationReplayer::proceed()
             expunge();
         else if (m_payload.copied)
             storeDeleted();  // resumed after the COPY: never copy twice
+        else if (m_payload.copyRequested)
+            copyMessages();  // a COPY may have been made: a MOVE now could duplicate its messages
         else if (m_useMove && m_session->hasCapability("MOVE"))
             moveMessages();
         else
@@ -276,26 +314,192 @@ void OperationReplayer::moveMessages()
 
 void OperationReplayer::copyMessages()
 {
-    auto *job = new Imap::CopyJob(m_session);
+    if (m_payload.copyRequested)
+        recoverCopy();
+    else
+        requestCopy();
+}
+
+void OperationReplayer::requestCopy()
+{
+    // The target's UIDNEXT before the COPY bounds where its copies can land (RFC 3501 §2.3.1.1:
+    // UIDs only grow). Recorded before the COPY is sent, so that a replay after a lost answer
+    // knows where to look. STATUS of another mailbox is fine while the source is selected.
+    auto *job = new Imap::StatusJob(m_session);
+    job->setMailbox(mailboxName(m_payload.target));
+    job->setItems(Imap::StatusJob::UidNext | Imap::StatusJob::UidValidity);
+    run(
+            job,
+            [this](Imap::StatusJob *status) {
+                const Imap::StatusDataResponse &data = status->status();
+                if (status->hasStatus() && data.uidValidity.value_or(0) > 0 && data.uidNext.value_or(0) > 0) {
+                    m_payload.copyRequested = OperationPayload::CopyRequest{*data.uidValidity, *data.uidNext};
+                    if (!recordProgress())
+                        return;
+                } else {
+                    qCWarning(lcSync) << "Operation" << m_operation.id << "got no UIDNEXT for" << m_payload.target
+                                      << "; a copy whose answer is lost could not be found again";
+                }
+                sendCopy(m_payload.uids);
+            },
+            [this](Imap::StatusJob *refused, const Error &) {
+                // Most likely a missing target: the COPY's refusal says so and is handled there.
+                qCDebug(lcSync) << "Operation" << m_operation.id << "STATUS of" << m_payload.target
+                                << "refused:" << describeRefusal(refused);
+                sendCopy(m_payload.uids);
+            });
+}
+
+void OperationReplayer::recoverCopy()
+{
+    // An earlier attempt recorded copyRequested but not its result: the COPY may or may not have
+    // been carried out. The source messages' Message-IDs first, while the source is selected.
+    qCInfo(lcSync) << "Operation" << m_operation.id << "resumes a copy to" << m_payload.target
+                   << "whose answer was lost; looking for copies already made";
+    m_sourceMessageIds.clear();
+    m_targetMessageIds.clear();
+    m_adoptedSourceUids = {};
+    m_adoptedTargetUids = {};
+    auto *job = new Imap::FetchJob(m_session);
     job->setUids(m_payload.uids);
+    job->setItems({QByteArrayLiteral("UID"), kMessageIdItem});
+    const quint64 generation = m_generation;
+    connect(job, &Imap::FetchJob::messageFetched, this, [this, generation](const Imap::FetchResponse &response) {
+        if (generation != m_generation || !response.uid || !m_payload.uids.contains(*response.uid))
+            return;
+        const QByteArray messageId = messageIdFromFetch(response);
+        if (!messageId.isEmpty())
+            m_sourceMessageIds.insert(*response.uid, messageId);
+    });
+    run(
+            job, [this](Imap::FetchJob *) { examineTarget(); },
+            [this](Imap::FetchJob *refused, const Error &) {
+                qCWarning(lcSync) << "Operation" << m_operation.id
+                                  << "cannot read the Message-IDs of its messages:" << describeRefusal(refused);
+                m_sourceMessageIds.clear();
+                adoptCopiesAndCopyTheRest();
+            });
+}
+
+void OperationReplayer::examineTarget()
+{
+    if (m_sourceMessageIds.isEmpty()) {
+        // Nothing that could be recognised in the target.
+        adoptCopiesAndCopyTheRest();
+        return;
+    }
+    // Read-only, so that looking changes nothing (no \Recent taken, RFC 3501 §6.3.2).
+    m_selectedMailbox.clear();
+    auto *job = new Imap::SelectJob(m_session);
+    job->setMailbox(mailboxName(m_payload.target));
+    job->setReadOnly(true);
+    run(
+            job,
+            [this](Imap::SelectJob *examined) {
+                const OperationPayload::CopyRequest request = *m_payload.copyRequested;
+                // Under another UIDVALIDITY the recorded UIDNEXT means nothing: take nothing as copied.
+                if (examined->uidValidity() != request.uidValidity) {
+                    qCInfo(lcSync) << "Operation" << m_operation.id << ":" << m_payload.target
+                                   << "has a new UIDVALIDITY; no copy is taken as made";
+                    select([this] { adoptCopiesAndCopyTheRest(); });
+                    return;
+                }
+                if (examined->exists() == 0 || (examined->uidNext() != 0 && examined->uidNext() <= request.uidNext)) {
+                    select([this] { adoptCopiesAndCopyTheRest(); });
+                    return;
+                }
+                fetchTargetMessageIds();
+            },
+            [this](Imap::SelectJob *refused, const Error &) {
+                // A missing target holds no copies; the COPY's refusal will say what is wrong.
+                qCDebug(lcSync) << "Operation" << m_operation.id << "cannot examine" << m_payload.target << ":"
+                                << describeRefusal(refused);
+                select([this] { adoptCopiesAndCopyTheRest(); });
+            });
+}
+
+void OperationReplayer::fetchTargetMessageIds()
+{
+    const quint32 uidNext = m_payload.copyRequested->uidNext;
+    auto *job = new Imap::FetchJob(m_session);
+    // N:* also names the highest UID when it is below N (RFC 3501 §6.4.8): filtered below.
+    job->setUids(UidSet::fromRange(uidNext, UidSet::kStar));
+    job->setItems({QByteArrayLiteral("UID"), kMessageIdItem});
+    const quint64 generation = m_generation;
+    connect(job, &Imap::FetchJob::messageFetched, this,
+            [this, generation, uidNext](const Imap::FetchResponse &response) {
+                if (generation != m_generation || !response.uid || *response.uid < uidNext)
+                    return;
+                const QByteArray messageId = messageIdFromFetch(response);
+                if (!messageId.isEmpty())
+                    m_targetMessageIds.append({*response.uid, messageId});
+            });
+    run(
+            job, [this](Imap::FetchJob *) { select([this] { adoptCopiesAndCopyTheRest(); }); },
+            [this](Imap::FetchJob *refused, const Error &) {
+                qCWarning(lcSync) << "Operation" << m_operation.id << "cannot read the new messages of"
+                                  << m_payload.target << ":" << describeRefusal(refused);
+                m_targetMessageIds.clear();
+                select([this] { adoptCopiesAndCopyTheRest(); });
+            });
+}
+
+void OperationReplayer::adoptCopiesAndCopyTheRest()
+{
+    // The source is selected again. Each new target message stands for at most one source
+    // message, taken in UID order, so that two source messages with one Message-ID need two copies.
+    std::sort(m_targetMessageIds.begin(), m_targetMessageIds.end());
+    QHash<QByteArray, QList<quint32>> copiesById;
+    for (const auto &[uid, messageId] : std::as_const(m_targetMessageIds))
+        copiesById[messageId].append(uid);
+    m_adoptedSourceUids = {};
+    m_adoptedTargetUids = {};
+    for (quint32 uid : m_payload.uids.toList()) {
+        const auto source = m_sourceMessageIds.constFind(uid);
+        if (source == m_sourceMessageIds.cend())
+            continue;
+        const auto copies = copiesById.find(*source);
+        if (copies == copiesById.end() || copies->isEmpty())
+            continue;
+        m_adoptedSourceUids.add(uid);
+        m_adoptedTargetUids.add(copies->takeFirst());
+    }
+    m_sourceMessageIds.clear();
+    m_targetMessageIds.clear();
+
+    const UidSet rest = m_payload.uids.subtracted(m_adoptedSourceUids);
+    qCInfo(lcSync) << "Operation" << m_operation.id << "found" << m_adoptedSourceUids.count() << "of"
+                   << m_payload.uids.count() << "message(s) already copied to" << m_payload.target;
+    if (rest.isEmpty()) {
+        m_payload.copied = OperationPayload::Copied{m_payload.copyRequested->uidValidity, m_adoptedTargetUids};
+        if (recordProgress())
+            copyDone();
+        return;
+    }
+    sendCopy(rest);
+}
+
+void OperationReplayer::sendCopy(const UidSet &uids)
+{
+    auto *job = new Imap::CopyJob(m_session);
+    job->setUids(uids);
     job->setDestination(mailboxName(m_payload.target));
     run(
             job,
             [this](Imap::CopyJob *copied) {
                 // RFC 4315 §3: where the copies landed. Recorded before anything else, so that a
-                // replay after a crash never copies a second time.
+                // replay after a crash never copies a second time. Copies found by a resumed
+                // replay join them.
                 OperationPayload::Copied record;
                 if (const auto &copyUid = copied->copyUid()) {
                     record.uidValidity = copyUid->uidValidity;
                     record.uids = copyUid->destinationUids;
+                    if (m_payload.copyRequested && copyUid->uidValidity == m_payload.copyRequested->uidValidity)
+                        record.uids.unite(m_adoptedTargetUids);
                 }
                 m_payload.copied = record;
-                if (!recordProgress())
-                    return;
-                if (m_operation.kind == Kind::Copy)
-                    operationDone();
-                else
-                    proceed();
+                if (recordProgress())
+                    copyDone();
             },
             [this](Imap::CopyJob *refused, const Error &) {
                 const bool missing = refused->result().code.kind == Imap::ResponseCode::Kind::TryCreate;
@@ -313,6 +517,16 @@ void OperationReplayer::copyMessages()
                                        : tr("The server refused to copy the messages to %1 (%2); they stay in %3.")
                                                  .arg(m_payload.target, describeRefusal(refused), m_payload.folder));
             });
+}
+
+void OperationReplayer::copyDone()
+{
+    // A move goes on with STORE \Deleted and UID EXPUNGE of all its source UIDs (m_payload.uids),
+    // whether their copies were made now or found.
+    if (m_operation.kind == Kind::Copy)
+        operationDone();
+    else
+        proceed();
 }
 
 void OperationReplayer::storeDeleted()

@@ -6,8 +6,13 @@
 #include "store/syncbatch.h"
 #include "sync/operationpayload.h"
 
+#include <QHash>
+#include <QList>
 #include <QObject>
 #include <QPointer>
+
+#include <functional>
+#include <utility>
 
 namespace Heron::Imap {
 class Job;
@@ -29,6 +34,12 @@ namespace Heron::Sync {
 //            the source UIDs (RFC 4315 §2.1); without UIDPLUS the sources are left flagged \Deleted;
 //            never a bare EXPUNGE, which would also remove other clients' \Deleted messages;
 //  - copy:   UID COPY, recorded;
+// Before a UID COPY the target's UIDVALIDITY and UIDNEXT are recorded ("copyRequested"). A COPY
+// whose answer never arrived (a crash, a lost connection) may have been carried out: the resumed
+// replay looks among the target's messages from that UIDNEXT on for the Message-IDs of the source
+// messages, takes those it finds as copied (one target message per source message) and copies
+// only the others. A message without a Message-ID cannot be recognised and is copied again: only
+// such a message, and only after a lost COPY answer, can end up twice in the target.
 //  - delete: UID STORE +FLAGS.SILENT (\Deleted), recorded, then UID EXPUNGE of the UIDs.
 // Each operation works in its source folder, SELECTed (once for consecutive operations of one
 // folder); a different UIDVALIDITY parks it (its UIDs name other messages now, RFC 3501
@@ -64,11 +75,22 @@ Q_SIGNALS:
 private:
     void nextOperation();
     void beginOperation(const Store::Operation &operation);
-    void select();
+    // SELECTs the source folder (unless this run already has it selected), checks its
+    // UIDVALIDITY and that it is writable, then calls onSelected.
+    void select(std::function<void()> onSelected);
     void proceed();
     void storeFlags(bool add);
     void moveMessages();
+    // The COPY step: requestCopy() for a first attempt, recoverCopy() when an earlier attempt
+    // may have been carried out without its answer reaching us.
     void copyMessages();
+    void requestCopy();
+    void recoverCopy();
+    void examineTarget();
+    void fetchTargetMessageIds();
+    void adoptCopiesAndCopyTheRest();
+    void sendCopy(const UidSet &uids);
+    void copyDone();
     void storeDeleted();
     void expunge();
     // After a refusal: reloads the source messages (or their flags) so the store shows the
@@ -109,6 +131,14 @@ private:
     Store::Operation m_operation;
     OperationPayload m_payload;
     Store::SyncBatch m_restoreBatch;  // what restoreAndFail() reloads
+
+    // Looking for the copies of a COPY whose answer was lost: the source messages' Message-IDs,
+    // the target's messages from the recorded UIDNEXT on, and the source UIDs found there with
+    // the UIDs of their copies.
+    QHash<quint32, QByteArray> m_sourceMessageIds;
+    QList<std::pair<quint32, QByteArray>> m_targetMessageIds;
+    UidSet m_adoptedSourceUids;
+    UidSet m_adoptedTargetUids;
 };
 
 }  // namespace Heron::Sync
