@@ -28,30 +28,6 @@ constexpr int kMinFullRoundHours = SyncOptions::kMinFullRoundIntervalHours;
 constexpr int kMaxFullRoundHours = SyncOptions::kMaxFullRoundIntervalHours;
 constexpr int kSha256Size = 32;
 
-QString securityName(Imap::Security security)
-{
-    switch (security) {
-    case Imap::Security::ImplicitTls:
-        return QStringLiteral("tls");
-    case Imap::Security::StartTls:
-        return QStringLiteral("starttls");
-    case Imap::Security::None:
-        return QStringLiteral("none");
-    }
-    return QStringLiteral("tls");
-}
-
-std::optional<Imap::Security> securityFromName(const QString &name)
-{
-    if (name == QLatin1String("tls"))
-        return Imap::Security::ImplicitTls;
-    if (name == QLatin1String("starttls"))
-        return Imap::Security::StartTls;
-    if (name == QLatin1String("none"))
-        return Imap::Security::None;
-    return std::nullopt;
-}
-
 QString storageName(PasswordStorage storage)
 {
     return storage == PasswordStorage::ProfileFile ? QStringLiteral("profile-file") : QStringLiteral("keychain");
@@ -271,6 +247,30 @@ std::optional<Error> readPins(const FieldReader &imap, const QJsonObject &object
 }
 
 }  // namespace
+
+QString securityName(Imap::Security security)
+{
+    switch (security) {
+    case Imap::Security::ImplicitTls:
+        return QStringLiteral("tls");
+    case Imap::Security::StartTls:
+        return QStringLiteral("starttls");
+    case Imap::Security::None:
+        return QStringLiteral("none");
+    }
+    return QStringLiteral("tls");
+}
+
+std::optional<Imap::Security> securityFromName(const QString &name)
+{
+    if (name == QLatin1String("tls"))
+        return Imap::Security::ImplicitTls;
+    if (name == QLatin1String("starttls"))
+        return Imap::Security::StartTls;
+    if (name == QLatin1String("none"))
+        return Imap::Security::None;
+    return std::nullopt;
+}
 
 QString strategyName(SyncStrategy strategy)
 {

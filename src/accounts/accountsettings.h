@@ -22,6 +22,10 @@ enum class SyncStrategy { Automatic, QResync, CondStore, Plain };
 QString strategyName(SyncStrategy strategy);  // "automatic", "qresync", "condstore", "plain"
 std::optional<SyncStrategy> strategyFromName(const QString &name);
 
+// The names of Imap::Security in settings and on the command line: "tls", "starttls", "none".
+QString securityName(Imap::Security security);
+std::optional<Imap::Security> securityFromName(const QString &name);
+
 // The sliding window: which messages' metadata is kept locally. Off keeps the whole folder.
 struct SyncWindow {
     enum class Kind { Off, LastDays, Since };

@@ -22,19 +22,6 @@ namespace Heron::Cli {
 
 namespace {
 
-QString securityName(Imap::Security security)
-{
-    switch (security) {
-    case Imap::Security::ImplicitTls:
-        return QStringLiteral("tls");
-    case Imap::Security::StartTls:
-        return QStringLiteral("starttls");
-    case Imap::Security::None:
-        return QStringLiteral("none");
-    }
-    return QString();
-}
-
 QString storageName(Accounts::PasswordStorage storage)
 {
     return storage == Accounts::PasswordStorage::Keychain ? QStringLiteral("keychain") : QStringLiteral("profile-file");
@@ -154,11 +141,11 @@ int accountAdd(Context &context, const QCommandLineParser &parser)
     settings.userName = parser.isSet(QStringLiteral("user")) ? parser.value(QStringLiteral("user")) : email;
 
     const QString security = parser.value(QStringLiteral("security")).toLower();
-    if (security.isEmpty() || security == QLatin1String("tls")) {
-        settings.imapSecurity = Imap::Security::ImplicitTls;
-    } else if (security == QLatin1String("starttls")) {
-        settings.imapSecurity = Imap::Security::StartTls;
-    } else if (security == QLatin1String("none")) {
+    const std::optional<Imap::Security> chosen =
+            Accounts::securityFromName(security.isEmpty() ? QStringLiteral("tls") : security);
+    if (chosen == Imap::Security::ImplicitTls || chosen == Imap::Security::StartTls) {
+        settings.imapSecurity = *chosen;
+    } else if (chosen == Imap::Security::None) {
         if (!isLoopback(host))
             return context.usage(QStringLiteral("--security none sends the password unencrypted; it is only allowed "
                                                 "to a server on this computer (127.0.0.1, ::1 or localhost), not to "
@@ -293,7 +280,7 @@ int accountList(Context &context, const QCommandLineParser &)
                                            s.displayName.isEmpty() ? QStringLiteral("-") : printableLine(s.displayName),
                                            printableLine(s.imapHost))
                                       .arg(s.imapPort)
-                                      .arg(securityName(s.imapSecurity), storageName(s.passwordStorage))
+                                      .arg(Accounts::securityName(s.imapSecurity), storageName(s.passwordStorage))
                                       .arg(totals->folders)
                                       .arg(totals->messages));
     }
