@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The operation journal replayed on a real Dovecot: flags, MOVE, the COPY / STORE \Deleted /
 // UID EXPUNGE fallback (which must never expunge another client's \Deleted message), resuming
-// after a crash without copying twice, a move to a missing folder (nothing removed, the messages
+// after a crash without copying twice (also when the COPY's answer was lost: the copies are found
+// in the target by Message-ID, all or some of them), a move to a missing folder (nothing removed, the messages
 // back in the store), changes made offline replayed after a restart, a UIDVALIDITY change or a
 // vanished folder parking the operation, a damaged payload, a server without UIDPLUS, and a
 // connection that dies between or during operations. Moves run with and without QRESYNC enabled.
@@ -99,6 +100,8 @@ private Q_SLOTS:
     void copyIsReplayed();
     void deleteWithoutTrashExpungesOnlyTheseMessages();
     void resumedMoveDoesNotCopyTwice();
+    void lostCopyAnswerAdoptsTheCopies();
+    void lostCopyAnswerCopiesOnlyTheMissing();
     void moveToMissingFolderKeepsTheSource_data();
     void moveToMissingFolderKeepsTheSource();
     void offlineChangesAreReplayedAfterRestart();
@@ -122,6 +125,9 @@ private:
     ReplayOutcome replay(Imap::Session *session, bool useMove = true);
     Operation operation(qint64 id);
     QString deliverAll(const QString &folder, int count, const QStringList &flags = {});
+    // What a run killed right after sending UID COPY leaves: the target's state before the COPY
+    // recorded in the operation's payload, the COPY of copiedUids carried out, its answer lost.
+    bool copyWithLostAnswer(Imap::Session *session, qint64 operationId, const UidSet &copiedUids);
 
     DovecotFixture m_fixture;
     QString m_user;
@@ -500,6 +506,97 @@ void OperationReplayerDovecotTest::resumedMoveDoesNotCopyTwice()
     QCOMPARE(done.attempts, 2);
     auto recorded = Sync::OperationPayload::fromJson(done.kind, done.payload);
     QCOMPARE(recorded->copied->uids, copy->copyUid()->destinationUids);
+}
+
+bool OperationReplayerDovecotTest::copyWithLostAnswer(Imap::Session *session, qint64 operationId,
+                                                     const UidSet &copiedUids)
+{
+    auto payload = Sync::OperationPayload::fromJson(Operation::Kind::Move, operation(operationId).payload);
+    auto before = m_fixture.status(m_user, payload ? payload->target : QString());
+    if (!payload || !before)
+        return false;
+    payload.value().copyRequested = Sync::OperationPayload::CopyRequest{before->uidValidity, before->uidNext};
+    Store::OperationJournal journal(*m_database);
+    if (!journal.markInFlight(operationId).ok() ||
+        !journal.updatePayload(operationId, payload->toJson(Operation::Kind::Move)).ok())
+        return false;
+    auto select = std::make_unique<Imap::SelectJob>(session);
+    select->setMailbox(payload->folder.toUtf8());
+    if (!runJob(select.get()))
+        return false;
+    auto copy = std::make_unique<Imap::CopyJob>(session);
+    copy->setUids(copiedUids);
+    copy->setDestination(payload->target.toUtf8());
+    return runJob(copy.get());
+}
+
+void OperationReplayerDovecotTest::lostCopyAnswerAdoptsTheCopies()
+{
+    QCOMPARE(deliverAll(QStringLiteral("INBOX"), 3), QString());
+    QVERIFY(m_fixture.createFolder(m_user, QStringLiteral("Archive")));
+    // The target already held a copy of message 1 before: it is not the one the lost COPY made.
+    QVERIFY(m_fixture.deliver(m_user, message(1), QStringLiteral("Archive")));
+    auto session = openSession();
+    QVERIFY(session);
+    const qint64 inbox = syncFolder(session.get(), QStringLiteral("INBOX"));
+    QVERIFY(inbox);
+    auto moved = LocalActions(*m_database).move({messageId(inbox, 1), messageId(inbox, 2)},
+                                                folderId(QStringLiteral("Archive")));
+    QVERIFY2(moved.ok(), qPrintable(errorText(moved)));
+    const qint64 id = moved->at(0);
+    QVERIFY(copyWithLostAnswer(session.get(), id, UidSet::fromRange(1, 2)));
+    QCOMPARE(*m_fixture.messageCount(m_user, QStringLiteral("Archive")), quint32(3));
+
+    // MOVE is allowed, but a COPY may have been made: the replay finds both copies, copies
+    // nothing, and removes the sources.
+    const ReplayOutcome outcome = replay(session.get(), true);
+    QVERIFY(outcome.finished);
+    QCOMPARE(outcome.done, 1);
+    QCOMPARE(outcome.failed, 0);
+    QCOMPARE(*m_fixture.messageCount(m_user, QStringLiteral("Archive")), quint32(3));
+    QCOMPARE(*m_fixture.uids(m_user, QStringLiteral("INBOX")), UidSet::fromValues(QList<quint32>{3}));
+    const Operation done = operation(id);
+    QCOMPARE(done.state, Operation::State::Done);
+    auto recorded = Sync::OperationPayload::fromJson(done.kind, done.payload);
+    QVERIFY2(recorded.ok(), qPrintable(errorText(recorded)));
+    QVERIFY(recorded->copied);
+    QCOMPARE(recorded->copied->uidValidity, m_fixture.status(m_user, QStringLiteral("Archive"))->uidValidity);
+    QCOMPARE(recorded->copied->uids, UidSet::fromRange(2, 3));
+    QVERIFY(recorded->flagged);
+    QVERIFY(recorded->expunged);
+}
+
+void OperationReplayerDovecotTest::lostCopyAnswerCopiesOnlyTheMissing()
+{
+    QCOMPARE(deliverAll(QStringLiteral("INBOX"), 4), QString());
+    QVERIFY(m_fixture.createFolder(m_user, QStringLiteral("Archive")));
+    auto session = openSession();
+    QVERIFY(session);
+    const qint64 inbox = syncFolder(session.get(), QStringLiteral("INBOX"));
+    QVERIFY(inbox);
+    auto moved = LocalActions(*m_database).move(
+            {messageId(inbox, 1), messageId(inbox, 2), messageId(inbox, 3)}, folderId(QStringLiteral("Archive")));
+    QVERIFY2(moved.ok(), qPrintable(errorText(moved)));
+    const qint64 id = moved->at(0);
+    // Only message 2 reached the target before the answer was lost.
+    QVERIFY(copyWithLostAnswer(session.get(), id, UidSet::fromValues(QList<quint32>{2})));
+    QCOMPARE(*m_fixture.messageCount(m_user, QStringLiteral("Archive")), quint32(1));
+
+    const ReplayOutcome outcome = replay(session.get(), false);
+    QVERIFY(outcome.finished);
+    QCOMPARE(outcome.done, 1);
+    QCOMPARE(outcome.failed, 0);
+    // Messages 1 and 3 copied now, 2 not a second time; all three gone from the source.
+    QCOMPARE(*m_fixture.messageCount(m_user, QStringLiteral("Archive")), quint32(3));
+    QCOMPARE(*m_fixture.uids(m_user, QStringLiteral("INBOX")), UidSet::fromValues(QList<quint32>{4}));
+    const Operation done = operation(id);
+    QCOMPARE(done.state, Operation::State::Done);
+    auto recorded = Sync::OperationPayload::fromJson(done.kind, done.payload);
+    QVERIFY2(recorded.ok(), qPrintable(errorText(recorded)));
+    QVERIFY(recorded->copied);
+    QCOMPARE(recorded->copied->uids, *m_fixture.uids(m_user, QStringLiteral("Archive")));
+    QVERIFY(recorded->flagged);
+    QVERIFY(recorded->expunged);
 }
 
 void OperationReplayerDovecotTest::moveToMissingFolderKeepsTheSource_data()

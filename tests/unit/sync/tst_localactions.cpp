@@ -463,6 +463,18 @@ void TestLocalActions::payloadRoundTrips_data()
                           R"("copied":{"uidValidity":0,"uids":""}})");
     QTest::newRow("copy") << int(Operation::Kind::Copy)
                           << QByteArray(R"({"folder":"INBOX","uidValidity":9,"uids":"3","target":"A"})");
+    QTest::newRow("move copy requested")
+            << int(Operation::Kind::Move)
+            << QByteArray(R"({"folder":"INBOX","uidValidity":9,"uids":"3:4","target":"A",)"
+                          R"("copyRequested":{"uidValidity":12,"uidNext":40}})");
+    QTest::newRow("move copy requested, copied, flagged")
+            << int(Operation::Kind::Move)
+            << QByteArray(R"({"folder":"INBOX","uidValidity":9,"uids":"3:4","target":"A",)"
+                          R"("copyRequested":{"uidValidity":4294967295,"uidNext":4294967295},)"
+                          R"("copied":{"uidValidity":4294967295,"uids":"40:41"},"flagged":true})");
+    QTest::newRow("copy requested") << int(Operation::Kind::Copy)
+                                    << QByteArray(R"({"folder":"INBOX","uidValidity":9,"uids":"3","target":"A",)"
+                                                  R"("copyRequested":{"uidValidity":1,"uidNext":1}})");
     QTest::newRow("delete done") << int(Operation::Kind::Delete)
                                  << QByteArray(R"({"folder":"T","uidValidity":9,"uids":"3","flagged":true,)"
                                                R"("expunged":true})");
@@ -535,6 +547,35 @@ void TestLocalActions::damagedPayloadIsAnError_data()
             << copy
             << QByteArray(R"({"folder":"I","uidValidity":1,"uids":"1","target":"T","copied":{"uidValidity":1,)"
                           R"("uids":"4"},"flagged":true})");
+    QTest::newRow("copyRequested not an object")
+            << move << QByteArray(R"({"folder":"I","uidValidity":1,"uids":"1","target":"T","copyRequested":5})");
+    QTest::newRow("copyRequested without uidNext")
+            << move
+            << QByteArray(R"({"folder":"I","uidValidity":1,"uids":"1","target":"T",)"
+                          R"("copyRequested":{"uidValidity":1}})");
+    QTest::newRow("copyRequested uidNext 0")
+            << move
+            << QByteArray(R"({"folder":"I","uidValidity":1,"uids":"1","target":"T",)"
+                          R"("copyRequested":{"uidValidity":1,"uidNext":0}})");
+    QTest::newRow("copyRequested uidValidity 0")
+            << copy
+            << QByteArray(R"({"folder":"I","uidValidity":1,"uids":"1","target":"T",)"
+                          R"("copyRequested":{"uidValidity":0,"uidNext":5}})");
+    QTest::newRow("copyRequested uidNext past 2^32-1")
+            << move
+            << QByteArray(R"({"folder":"I","uidValidity":1,"uids":"1","target":"T",)"
+                          R"("copyRequested":{"uidValidity":1,"uidNext":4294967296}})");
+    QTest::newRow("copyRequested uidNext string")
+            << move
+            << QByteArray(R"({"folder":"I","uidValidity":1,"uids":"1","target":"T",)"
+                          R"("copyRequested":{"uidValidity":1,"uidNext":"5"}})");
+    QTest::newRow("delete with copyRequested")
+            << remove
+            << QByteArray(R"({"folder":"I","uidValidity":1,"uids":"1","copyRequested":{"uidValidity":1,"uidNext":5}})");
+    QTest::newRow("flag with copyRequested")
+            << flag
+            << QByteArray(R"({"folder":"I","uidValidity":1,"uids":"1","add":["\\Seen"],)"
+                          R"("copyRequested":{"uidValidity":1,"uidNext":5}})");
     QTest::newRow("delete with target") << remove
                                         << QByteArray(R"({"folder":"I","uidValidity":1,"uids":"1","target":"T"})");
     QTest::newRow("append") << int(Operation::Kind::Append)
