@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "raw_fetch/rawreader.h"
+#include "common/rawreader.h"
 
 #include <algorithm>
 #include <cstring>

@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// B3 (QUALITY.md): changes made by another client in a big folder, then one incremental resync,
+// for each strategy.
+//
+//   bench_sync_changes [--fixture N] [--flags F] [--expunges E] [--trace]   (defaults: 100,000, 200, 1,000)
+//   --trace logs the IMAP exchange of the measured resyncs on stderr, each line with its time.
+//
+// A private Dovecot gets N generated messages in INBOX (the corpus of bench_raw_fetch, same seed).
+// The raw reader's "UID FETCH 1:* (...)" of that folder is the same-run baseline (1 warm-up, median
+// of 3; sync_changes.raw_fetch.*). Three profiles, one account each on that user, force the
+// strategy with AccountSettings::sync.strategy: QRESYNC, CONDSTORE and plain (neither); each
+// syncs the folder completely (its initial sync, timed for information). Only then does "another
+// device" act through doveadm: \Flagged added to F messages and E messages expunged, spread evenly
+// over the folder and disjoint (deterministic: flagged UIDs 1, 1 + N/F, ...; expunged UIDs
+// N/(2E), N/(2E) + N/E, ...). So each strategy meets the same fresh changes, never synchronized
+// before, in a folder of exactly N messages. Then each profile runs one incremental round
+// (SyncEngine::syncOnce(account, false)), timed alone with QElapsedTimer from syncOnce() to
+// roundsFinished(), the strategies one after the other in the order above. The engines' connections
+// stay open from the initial sync, as between a client's polls.
+//
+// A second baseline, measured between the changes and the engines' rounds
+// (sync_changes.raw_qresync.*): the least a client can do to learn the changes, on a raw connection:
+// the LIST-STATUS the engine starts a round with, then "EXAMINE INBOX (QRESYNC (uidvalidity
+// modseq))" from the state before the changes (median of 3). Dovecot brings its index up to date
+// when the folder is first opened after doveadm's changes; one untimed raw round takes that
+// (sync_changes.server_settle_seconds), so that it is charged neither to the baseline nor to the
+// first strategy.
+//
+// Figures per strategy (sync_changes.<strategy>.*): seconds and the CPU time of this process
+// meanwhile (the client's share), bytes in and out, round trips, commands, SELECTs, flag changes
+// and removals applied, bytes received per change (F + E), and the messages then stored (the
+// benchmark fails unless they equal N - E). The plain strategy scans only the newest batch (1,000
+// UIDs) for flag changes in an incremental round (ARCHITECTURE.md; the rest in the daily full
+// round), so its "changed" count is expected to be low.
+// Targets of issue 3, for QRESYNC: sync_changes.qresync.seconds <= 100 ms, and bytes proportional
+// to the changes, read here as sync_changes.qresync.bytes_in_per_change <= 100 B (a scan of every
+// flag in the folder would cost thousands of bytes per change).
+
+#include "common/benchreport.h"
+#include "common/corpus.h"
+#include "store/database.h"
+#include "store/folderstore.h"
+#include "support/dovecotfixture.h"
+#include "sync/syncbench.h"
+#include "sync/syncengine.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QElapsedTimer>
+
+#include <algorithm>
+#include <cstdio>
+#include <vector>
+
+using namespace Heron;
+
+namespace {
+
+constexpr const char *kBench = "bench_sync_changes";
+constexpr int kRoundTimeoutMs = 60 * 60 * 1000;
+constexpr double kSecondsTarget = 0.100;
+constexpr double kBytesPerChangeTarget = 100;
+const QString kFolder = QStringLiteral("INBOX");
+const QString kUser = QStringLiteral("bench");
+
+struct Strategy {
+    Accounts::SyncStrategy strategy;
+    const char *name;
+    std::unique_ptr<Bench::BenchProfile> profile;
+    std::unique_ptr<Sync::SyncEngine> engine;
+    qint64 accountId = 0;
+};
+
+// The least a client can do to learn these changes: on a logged-in raw connection, the LIST-STATUS
+// the engine starts its rounds with, then "EXAMINE INBOX (QRESYNC (uidvalidity modseq))" (RFC 7162
+// §3.2.5) from the state before the changes, then UNSELECT. The first opening after doveadm's
+// changes makes Dovecot bring its index up to date; it is done once untimed (settleSeconds) so that
+// neither this baseline nor the first strategy pays for it; then median of 3.
+struct RawQResync {
+    double settleSeconds = 0;
+    double listStatusSeconds = 0;
+    double examineSeconds = 0;
+    qint64 listStatusBytes = 0;
+    qint64 examineBytes = 0;
+};
+
+std::optional<RawQResync> measureRawQResync(const Test::DovecotFixture &fixture, quint32 uidValidity, quint64 modSeq,
+                                            QString *error)
+{
+    const Bench::RawTarget target = Bench::rawTarget(fixture, kUser, kFolder);
+    Bench::RawConnection connection;
+    if (!connection.open(target) ||
+        !connection.run("LOGIN " + Bench::quotedString(target.user) + ' ' + Bench::quotedString(target.password)) ||
+        !connection.run("ENABLE QRESYNC")) {
+        *error = connection.errorString();
+        return std::nullopt;
+    }
+    const QByteArray list = R"(LIST "" "*" RETURN (STATUS (MESSAGES UIDNEXT UIDVALIDITY UNSEEN HIGHESTMODSEQ)))";
+    const QByteArray examine = "EXAMINE " + Bench::quotedString(kFolder) + " (QRESYNC (" +
+                               QByteArray::number(uidValidity) + ' ' + QByteArray::number(modSeq) + "))";
+    RawQResync result;
+    QList<double> listSamples;
+    QList<double> examineSamples;
+    for (int run = 0; run <= 3; ++run) {
+        QElapsedTimer timer;
+        timer.start();
+        const auto listBytes = connection.run(list);
+        const double listSeconds = double(timer.nsecsElapsed()) / 1e9;
+        timer.restart();
+        const auto examineBytes = connection.run(examine);
+        const double examineSeconds = double(timer.nsecsElapsed()) / 1e9;
+        if (!listBytes || !examineBytes || !connection.run("UNSELECT")) {
+            *error = connection.errorString();
+            return std::nullopt;
+        }
+        if (run == 0) {
+            result.settleSeconds = listSeconds + examineSeconds;
+            continue;
+        }
+        listSamples.append(listSeconds);
+        examineSamples.append(examineSeconds);
+        result.listStatusBytes = *listBytes;
+        result.examineBytes = *examineBytes;
+    }
+    connection.close();
+    result.listStatusSeconds = Bench::median(listSamples);
+    result.examineSeconds = Bench::median(examineSamples);
+    return result;
+}
+
+int run(int count, int flagCount, int expungeCount, bool trace)
+{
+    Test::DovecotFixture fixture;
+    QString error;
+    if (!Bench::startFixture(fixture, {kUser}, &error))
+        return Bench::fail(kBench, error);
+    QElapsedTimer deliveryTimer;
+    deliveryTimer.start();
+    if (!Bench::deliverCorpus(fixture, kUser, kFolder, count, &error))
+        return Bench::fail(kBench, QStringLiteral("delivery failed: ") + error);
+    Bench::printFigure("sync_changes.messages", qint64(count), "msg");
+    Bench::printFigure("sync_changes.delivery_seconds", double(deliveryTimer.nsecsElapsed()) / 1e9, "s");
+    if (!Bench::rawFetchBaseline(fixture, kUser, kFolder, "sync_changes.raw_fetch", &error))
+        return Bench::fail(kBench, QStringLiteral("raw_fetch: ") + error);
+
+    std::vector<Strategy> strategies;
+    strategies.push_back({Accounts::SyncStrategy::QResync, "qresync", nullptr, nullptr, 0});
+    strategies.push_back({Accounts::SyncStrategy::CondStore, "condstore", nullptr, nullptr, 0});
+    strategies.push_back({Accounts::SyncStrategy::Plain, "plain", nullptr, nullptr, 0});
+    for (Strategy &s : strategies) {
+        s.profile = Bench::BenchProfile::create(&error);
+        if (!s.profile)
+            return Bench::fail(kBench, error);
+        auto account = s.profile->addAccount(fixture, kUser, s.strategy, {}, &error);
+        if (!account)
+            return Bench::fail(kBench, error);
+        s.accountId = account->id;
+        s.engine = std::make_unique<Sync::SyncEngine>(s.profile->profile());
+        const Bench::RoundOutcome initial = Bench::runRound(*s.engine, {s.accountId}, false, kRoundTimeoutMs);
+        if (!initial.ok({s.accountId}))
+            return Bench::fail(
+                    kBench,
+                    QStringLiteral("%1 initial sync: %2").arg(QLatin1String(s.name), initial.describeProblem()));
+        const qint64 stored = s.profile->storedMessages(s.accountId, kFolder);
+        if (stored != count)
+            return Bench::fail(kBench, QStringLiteral("%1 initial sync stored %2 messages, expected %3")
+                                               .arg(QLatin1String(s.name))
+                                               .arg(stored)
+                                               .arg(count));
+        Bench::printFigure(QByteArray("sync_changes.") + s.name + ".initial_sync_seconds", initial.seconds, "s");
+    }
+
+    // Another device changes the folder: evenly spread, disjoint, the same for every strategy.
+    QList<quint32> flagged;
+    QList<quint32> expunged;
+    const quint32 flagStride = quint32(std::max(1, count / flagCount));
+    const quint32 expungeStride = quint32(std::max(1, count / expungeCount));
+    for (int i = 0; i < flagCount; ++i)
+        flagged.append(1 + quint32(i) * flagStride);
+    for (int i = 0; i < expungeCount; ++i)
+        expunged.append(std::max<quint32>(2, expungeStride / 2) + quint32(i) * expungeStride);
+    const UidSet flaggedSet = UidSet::fromValues(flagged);
+    const UidSet expungedSet = UidSet::fromValues(expunged);
+    if (!flaggedSet.intersected(expungedSet).isEmpty() || flaggedSet.max() > quint32(count) ||
+        expungedSet.max() > quint32(count) || flaggedSet.count() != quint64(flagCount) ||
+        expungedSet.count() != quint64(expungeCount))
+        return Bench::fail(kBench, QStringLiteral("--flags and --expunges must fit the folder apart"));
+    const auto before = fixture.status(kUser, kFolder);
+    if (!before)
+        return Bench::fail(kBench, before.error().message);
+    QElapsedTimer changeTimer;
+    changeTimer.start();
+    if (!fixture.setFlags(kUser, kFolder, flaggedSet, {QStringLiteral("\\Flagged")}))
+        return Bench::fail(kBench, QStringLiteral("setting flags failed: ") + fixture.errorString());
+    if (!fixture.expunge(kUser, kFolder, expungedSet))
+        return Bench::fail(kBench, QStringLiteral("expunging failed: ") + fixture.errorString());
+    Bench::printFigure("sync_changes.flag_changes", qint64(flagCount), "msg");
+    Bench::printFigure("sync_changes.expunges", qint64(expungeCount), "msg");
+    Bench::printFigure("sync_changes.other_device_seconds", double(changeTimer.nsecsElapsed()) / 1e9, "s");
+    const int changes = flagCount + expungeCount;
+    const auto raw = measureRawQResync(fixture, before->uidValidity, before->highestModSeq, &error);
+    if (!raw)
+        return Bench::fail(kBench, QStringLiteral("raw QRESYNC: ") + error);
+    Bench::printFigure("sync_changes.server_settle_seconds", raw->settleSeconds, "s");
+    Bench::printFigure("sync_changes.raw_qresync.list_status_seconds", raw->listStatusSeconds, "s");
+    Bench::printFigure("sync_changes.raw_qresync.list_status_bytes_in", raw->listStatusBytes, "B");
+    Bench::printFigure("sync_changes.raw_qresync.examine_seconds", raw->examineSeconds, "s");
+    Bench::printFigure("sync_changes.raw_qresync.examine_bytes_in", raw->examineBytes, "B");
+    Bench::printFigure("sync_changes.raw_qresync.seconds", raw->listStatusSeconds + raw->examineSeconds, "s");
+    Bench::printFigure("sync_changes.raw_qresync.bytes_in", raw->listStatusBytes + raw->examineBytes, "B");
+
+    for (Strategy &s : strategies) {
+        const QByteArray prefix = QByteArray("sync_changes.") + s.name;
+        Bench::setLogging(trace);
+        const Bench::RoundOutcome round = Bench::runRound(*s.engine, {s.accountId}, false, kRoundTimeoutMs);
+        Bench::setLogging(false);
+        if (!round.ok({s.accountId}))
+            return Bench::fail(kBench,
+                               QStringLiteral("%1 resync: %2").arg(QLatin1String(s.name), round.describeProblem()));
+        const qint64 stored = s.profile->storedMessages(s.accountId, kFolder);
+        const Sync::SyncStats stats = round.total();
+        Bench::printFigure(prefix + ".seconds", round.seconds, "s");
+        Bench::printFigure(prefix + ".client_cpu_seconds", round.cpuSeconds, "s");
+        Bench::printFigure(prefix + ".bytes_in", qint64(stats.bytesIn), "B");
+        Bench::printFigure(prefix + ".bytes_out", qint64(stats.bytesOut), "B");
+        Bench::printFigure(prefix + ".round_trips", qint64(stats.roundTrips), "rt");
+        Bench::printFigure(prefix + ".commands", qint64(stats.commands), "cmd");
+        Bench::printFigure(prefix + ".selects", qint64(stats.selects), "cmd");
+        Bench::printFigure(prefix + ".changed", stats.changed, "msg");
+        Bench::printFigure(prefix + ".vanished", stats.vanished, "msg");
+        Bench::printFigure(prefix + ".messages_stored", stored, "msg");
+        Bench::printFigure(prefix + ".bytes_in_per_change", double(stats.bytesIn) / changes, "B");
+        if (stored != count - expungeCount)
+            return Bench::fail(kBench, QStringLiteral("%1 resync left %2 messages, expected %3")
+                                               .arg(QLatin1String(s.name))
+                                               .arg(stored)
+                                               .arg(count - expungeCount));
+        if (s.strategy == Accounts::SyncStrategy::QResync) {
+            Bench::printFigure(prefix + ".ratio_vs_raw_qresync",
+                               round.seconds / (raw->listStatusSeconds + raw->examineSeconds), "x");
+            Bench::printTarget(prefix + ".seconds", round.seconds, kSecondsTarget, "s");
+            Bench::printTarget(prefix + ".bytes_in_per_change", double(stats.bytesIn) / changes, kBytesPerChangeTarget,
+                               "B");
+        }
+    }
+    // Engines before their profiles.
+    for (Strategy &s : strategies)
+        s.engine.reset();
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    Bench::setLogging(false);
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+            QStringLiteral("B3: flag changes and expunges made elsewhere in a big folder, then one resync."));
+    parser.addHelpOption();
+    const QCommandLineOption fixtureOption(QStringLiteral("fixture"),
+                                           QStringLiteral("Messages in the folder (100000)."), QStringLiteral("N"),
+                                           QStringLiteral("100000"));
+    const QCommandLineOption flagsOption(QStringLiteral("flags"), QStringLiteral("Messages flagged elsewhere (200)."),
+                                         QStringLiteral("F"), QStringLiteral("200"));
+    const QCommandLineOption expungesOption(QStringLiteral("expunges"),
+                                            QStringLiteral("Messages expunged elsewhere (1000)."), QStringLiteral("E"),
+                                            QStringLiteral("1000"));
+    const QCommandLineOption traceOption(
+            QStringLiteral("trace"),
+            QStringLiteral("Log the IMAP exchange of the measured resyncs on stderr, with times (slows them)."));
+    parser.addOptions({fixtureOption, flagsOption, expungesOption, traceOption});
+    parser.process(app);
+    bool countOk = false, flagsOk = false, expungesOk = false;
+    const int count = parser.value(fixtureOption).toInt(&countOk);
+    const int flags = parser.value(flagsOption).toInt(&flagsOk);
+    const int expunges = parser.value(expungesOption).toInt(&expungesOk);
+    if (!countOk || !flagsOk || !expungesOk || count <= 0 || flags <= 0 || expunges <= 0 || flags + expunges > count)
+        return Bench::fail(kBench, QStringLiteral("--fixture, --flags and --expunges need positive counts, "
+                                                  "flags and expunges together at most the folder"));
+    return run(count, flags, expunges, parser.isSet(traceOption));
+}
