@@ -645,59 +645,40 @@ bool OperationReplayer::recordProgress()
     return true;
 }
 
-void OperationReplayer::operationDone(const QString &note)
+void OperationReplayer::endOperation(const Result<bool> &marked, bool ok)
 {
-    if (!note.isEmpty())
-        qCInfo(lcSync) << "Operation" << m_operation.id << "done:" << note;
-    if (auto marked = Store::OperationJournal(m_database).markDone(m_operation.id); !marked) {
+    if (!marked) {
         stopWithError(marked.error());
         return;
     }
-    ++m_done;
+    ++(ok ? m_done : m_failed);
     ++m_generation;
     // Ended: a later stop must not put it back to pending.
     const qint64 operationId = m_operation.id;
     m_operation = {};
     QPointer<OperationReplayer> guard(this);
-    Q_EMIT operationFinished(operationId, true);
+    Q_EMIT operationFinished(operationId, ok);
     if (guard)
         QMetaObject::invokeMethod(this, &OperationReplayer::nextOperation, Qt::QueuedConnection);
+}
+
+void OperationReplayer::operationDone(const QString &note)
+{
+    if (!note.isEmpty())
+        qCInfo(lcSync) << "Operation" << m_operation.id << "done:" << note;
+    endOperation(Store::OperationJournal(m_database).markDone(m_operation.id), true);
 }
 
 void OperationReplayer::operationFailed(const QString &message)
 {
     qCWarning(lcSync) << "Operation" << m_operation.id << "failed:" << message;
-    if (auto marked = Store::OperationJournal(m_database).markFailed(m_operation.id, message); !marked) {
-        stopWithError(marked.error());
-        return;
-    }
-    ++m_failed;
-    ++m_generation;
-    // Ended: a later stop must not put it back to pending.
-    const qint64 operationId = m_operation.id;
-    m_operation = {};
-    QPointer<OperationReplayer> guard(this);
-    Q_EMIT operationFinished(operationId, false);
-    if (guard)
-        QMetaObject::invokeMethod(this, &OperationReplayer::nextOperation, Qt::QueuedConnection);
+    endOperation(Store::OperationJournal(m_database).markFailed(m_operation.id, message), false);
 }
 
 void OperationReplayer::operationParked(const QString &reason)
 {
     qCWarning(lcSync) << "Operation" << m_operation.id << "parked:" << reason;
-    if (auto marked = Store::OperationJournal(m_database).markParked(m_operation.id, reason); !marked) {
-        stopWithError(marked.error());
-        return;
-    }
-    ++m_failed;
-    ++m_generation;
-    // Ended: a later stop must not put it back to pending.
-    const qint64 operationId = m_operation.id;
-    m_operation = {};
-    QPointer<OperationReplayer> guard(this);
-    Q_EMIT operationFinished(operationId, false);
-    if (guard)
-        QMetaObject::invokeMethod(this, &OperationReplayer::nextOperation, Qt::QueuedConnection);
+    endOperation(Store::OperationJournal(m_database).markParked(m_operation.id, reason), false);
 }
 
 void OperationReplayer::connectionLost(const Error &error)

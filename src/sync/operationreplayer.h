@@ -102,6 +102,8 @@ private:
     template <typename JobType, typename OnFinished, typename OnRefused>
     void run(JobType *job, OnFinished onFinished, OnRefused onRefused);
     bool recordProgress();
+    // Records how the operation ended (or stops on a journal error), then goes to the next one.
+    void endOperation(const Result<bool> &marked, bool ok);
     void operationDone(const QString &note = {});
     void operationFailed(const QString &message);
     void operationParked(const QString &reason);
