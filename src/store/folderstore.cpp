@@ -145,6 +145,13 @@ Result<bool> FolderStore::removeFolder(qint64 folderId)
     if (!transaction.isActive())
         return transaction.error();
     QSqlQuery query(transaction.connection());
+    // The folder's messages go with it (ON DELETE CASCADE); their search rows are not rows of
+    // theirs, so they go first.
+    query.prepare(QStringLiteral("DELETE FROM message_search WHERE rowid IN (SELECT id FROM messages "
+                                 "WHERE folder_id = ?)"));
+    query.addBindValue(folderId);
+    if (!query.exec())
+        return Sql::error(query, QStringLiteral("Cannot remove a folder from the search index"));
     query.prepare(QStringLiteral("DELETE FROM folders WHERE id = ?"));
     query.addBindValue(folderId);
     if (!query.exec())
@@ -316,6 +323,8 @@ Result<SyncBatchOutcome> FolderStore::applySyncBatch(qint64 folderId, const Sync
                     ++step.removed;
                 }
             }
+            if (auto indexed = writer.finish(); !indexed)
+                return failed(indexed.error());
         }
 
         if (last &&
@@ -399,6 +408,8 @@ Result<QStringList> FolderStore::dropMessages(qint64 folderId, quint32 uidValidi
             if (auto removed = writer.remove(id); !removed)
                 return removed.error();
         }
+        if (auto indexed = writer.finish(); !indexed)
+            return indexed.error();
         transaction.changes().removedMessages[folderId] = ids;
         transaction.changes().folderChanged(folderId);
         if (auto committed = transaction.commit(); !committed)

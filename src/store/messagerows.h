@@ -22,7 +22,12 @@ QString selectColumns();
 MessageMetadata fromQuery(const QSqlQuery &query);
 Result<QList<MessagePart>> parts(const QSqlDatabase &db, qint64 messageId);
 
-// Prepared statements for a run of writes inside one transaction.
+// The addresses as the search index holds them: "name email" of every address, in the order
+// from, sender, reply-to, to, cc, bcc (the order of the message_search_expected view).
+QString searchAddresses(const MessageMetadata &message);
+
+// Prepared statements for a run of writes inside one transaction. The search index follows the
+// rows only when finish() runs: call it after the last write and before the commit.
 class Writer {
 public:
     explicit Writer(const QSqlDatabase &db);
@@ -43,7 +48,19 @@ public:
 
     Result<bool> remove(qint64 messageId);
 
+    // Brings the search index in step with the rows written so far. One-row statements in a
+    // row, after every multi-row statement of the transaction: FTS5 then keeps the terms in
+    // memory until the commit instead of writing a segment per message.
+    Result<bool> finish();
+
 private:
+    struct SearchRow {
+        qint64 id = 0;
+        QString subject;
+        QString addresses;
+        bool inserted = false;
+    };
+
     Result<bool> prepare(QSqlQuery &query, const QString &statement);
     Result<bool> writeParts(qint64 messageId, const QList<MessagePart> &parts, bool replace);
 
@@ -56,6 +73,11 @@ private:
     QSqlQuery m_findFlags;
     QSqlQuery m_updateFlags;
     QSqlQuery m_delete;
+    QSqlQuery m_searchInsert;
+    QSqlQuery m_searchUpdate;
+    QSqlQuery m_searchDelete;
+    QList<SearchRow> m_searchRows;
+    QList<qint64> m_searchRemovals;
 };
 
 }  // namespace Heron::Store::MessageRows

@@ -217,11 +217,55 @@ Migration version2()
                })};
 }
 
+// Version 3: the search index keeps its own text and is written by MessageRows::Writer, not by
+// triggers. The triggers of version 1 rebuilt the addresses from JSON for every row, and each
+// statement that fired them opened a savepoint, which makes FTS5 flush its pending terms: one
+// index segment per message. Now the writer adds a batch's rows to the index in plain one-row
+// statements just before the batch commits, so the index is flushed once per transaction.
+// - message_search: an ordinary FTS5 table (subject, addresses, body) whose rowid is the
+//   message id; addresses are "name email" of every address of the message.
+// - message_bodies is folded into it: a cached body's text lives only in the index.
+// - message_search_expected: what the index should hold for each message (subject and
+//   addresses), used by the integrity check only.
+Migration version3()
+{
+    return {3, statements({
+                       "DROP TRIGGER messages_search_insert",
+                       "DROP TRIGGER messages_search_before_update",
+                       "DROP TRIGGER messages_search_after_update",
+                       "DROP TRIGGER messages_search_delete",
+                       "DROP TRIGGER message_bodies_search_insert",
+                       "DROP TRIGGER message_bodies_search_update",
+                       "DROP TRIGGER message_bodies_search_delete",
+                       R"sql(CREATE VIRTUAL TABLE message_search_v3 USING fts5(
+    subject, addresses, body,
+    tokenize = 'unicode61 remove_diacritics 2'
+))sql",
+                       R"sql(INSERT INTO message_search_v3(rowid, subject, addresses, body)
+    SELECT id, subject, coalesce(addresses, ''), body FROM message_search_source)sql",
+                       "DROP TABLE message_search",
+                       "DROP VIEW message_search_source",
+                       "DROP TABLE message_bodies",
+                       "ALTER TABLE message_search_v3 RENAME TO message_search",
+                       R"sql(CREATE VIEW message_search_expected AS
+SELECT m.id AS id, m.subject AS subject,
+    coalesce((SELECT group_concat(coalesce(json_extract(a.value, '$.n'), '') || ' '
+                                  || coalesce(json_extract(a.value, '$.e'), ''), ' ')
+              FROM (SELECT value FROM json_each(m.from_addrs)
+                    UNION ALL SELECT value FROM json_each(m.sender_addrs)
+                    UNION ALL SELECT value FROM json_each(m.reply_to_addrs)
+                    UNION ALL SELECT value FROM json_each(m.to_addrs)
+                    UNION ALL SELECT value FROM json_each(m.cc_addrs)
+                    UNION ALL SELECT value FROM json_each(m.bcc_addrs)) AS a), '') AS addresses
+FROM messages AS m)sql",
+               })};
+}
+
 }  // namespace
 
 QList<Migration> Migrations::all()
 {
-    return {version1(), version2()};
+    return {version1(), version2(), version3()};
 }
 
 int Migrations::latestVersion()

@@ -117,7 +117,8 @@ void TestMessageStore::messageRoundTrips()
                                          QStringLiteral("\\Recent"), QStringLiteral("$Forwarded"),
                                          QStringLiteral("\\Flagged")});
     m.sender = {{QStringLiteral("List Robot"), QStringLiteral("robot@lists.example.org")}};
-    m.replyTo = {{QStringLiteral("Team, \"Ops\""), QStringLiteral("ops@example.org")}};
+    // Quotes, a backslash and control characters must survive the stored JSON.
+    m.replyTo = {{QStringLiteral("Team, \"Ops\" \\ desk\t\x01"), QStringLiteral("ops@example.org")}};
     m.cc = {{QStringLiteral("Carol"), QStringLiteral("carol@example.org")},
             {QStringLiteral("Dan"), QStringLiteral("dan@example.org")}};
     m.bcc = {{QString(), QStringLiteral("eve@example.org")}};
@@ -152,6 +153,13 @@ void TestMessageStore::messageRoundTrips()
     QCOMPARE(stored->flags, m.flags);
     QCOMPARE(stored->date, m.date);
     QVERIFY(*stored == m);
+    QSqlQuery valid(m_db->connection());
+    QVERIFY(valid.exec(QStringLiteral("SELECT json_valid(reply_to_addrs), json_extract(reply_to_addrs, '$[0].n') "
+                                      "FROM messages")));
+    QVERIFY(valid.next());
+    QCOMPARE(valid.value(0).toInt(), 1);
+    QCOMPARE(valid.value(1).toString(), m.replyTo.constFirst().name);
+    QVERIFY(ftsConsistent(*m_db));
 }
 
 void TestMessageStore::fiveThousandMessagesTakeThreeTransactions()
