@@ -87,6 +87,16 @@ bool startFixture(Test::DovecotFixture &fixture, const QStringList &users, QStri
     options.users = users;
     options.fsync = false;
     options.compressDeflate = false;
+    const QString format = qEnvironmentVariable("HERON_BENCH_MAIL_FORMAT", QStringLiteral("sdbox"));
+    if (format == QLatin1String("maildir")) {
+        options.mailFormat = Test::DovecotFixture::MailFormat::Maildir;
+    } else if (format == QLatin1String("sdbox")) {
+        options.mailFormat = Test::DovecotFixture::MailFormat::Sdbox;
+    } else {
+        *error = QStringLiteral("HERON_BENCH_MAIL_FORMAT must be sdbox or maildir, not ") + format;
+        return false;
+    }
+    std::fprintf(stdout, "# server mail format: %s\n", qPrintable(format));
     if (!fixture.start(options)) {
         *error = QStringLiteral("Dovecot did not start: ") + fixture.errorString();
         return false;
@@ -299,6 +309,8 @@ RoundOutcome runRound(Sync::SyncEngine &engine, const QList<qint64> &accountIds,
     timeout.setSingleShot(true);
     QObject::connect(&timeout, &QTimer::timeout, &loop, &QEventLoop::quit);
     timeout.start(timeoutMs);
+    // The idle moment between rounds, when the engine folds the store's log back into the file.
+    engine.checkpointIfPending();
     cpuStart = processCpuSeconds();
     timer.start();
     engine.syncOnce(accountIds, full);

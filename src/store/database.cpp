@@ -19,6 +19,14 @@ namespace {
 // PRAGMA application_id: "HERN", so a stray SQLite file is never taken for a store.
 constexpr qint64 kApplicationId = 0x4845524E;
 constexpr int kBusyTimeoutMs = 10000;
+// Page cache per connection. A resync that removes messages spread over a big folder touches
+// a page of every table and index per message; SQLite's default 2 MB cannot hold them.
+constexpr int kCacheKiB = 32 * 1024;
+// Committing checkpoints the write-ahead log once it passes this many pages (32 MiB), which
+// copies every page written since into the database file: a cost no write should pay while a
+// person waits. The sync engine checkpoints when it goes idle (Database::checkpoint()), so the
+// limit is met only during very long rounds.
+constexpr int kWalAutoCheckpointPages = 8192;
 
 QString threadTag()
 {
@@ -48,7 +56,9 @@ static Result<bool> configureConnection(const QSqlDatabase &db)
 {
     for (const QString &pragma :
          {QStringLiteral("PRAGMA foreign_keys = ON"), QStringLiteral("PRAGMA synchronous = NORMAL"),
-          QStringLiteral("PRAGMA busy_timeout = %1").arg(kBusyTimeoutMs)}) {
+          QStringLiteral("PRAGMA busy_timeout = %1").arg(kBusyTimeoutMs),
+          QStringLiteral("PRAGMA cache_size = -%1").arg(kCacheKiB),
+          QStringLiteral("PRAGMA wal_autocheckpoint = %1").arg(kWalAutoCheckpointPages)}) {
         auto done = Sql::execute(db, pragma);
         if (!done)
             return done.error();
@@ -294,6 +304,14 @@ Result<bool> Database::migrate(const QList<Migration> &migrations)
         qCInfo(lcStore) << "Mail store updated to schema" << migration.version;
         m_schemaVersion = migration.version;
     }
+    return true;
+}
+
+Result<bool> Database::checkpoint() const
+{
+    QSqlQuery query(connection());
+    if (!query.exec(QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)")) || !query.next())
+        return Sql::error(query, QStringLiteral("Cannot checkpoint the store"));
     return true;
 }
 

@@ -48,6 +48,10 @@ public:
     void releaseThreadConnection() const;
 
     QString path() const { return m_path; }
+    // Copies the write-ahead log into the database file as far as readers allow (a passive
+    // checkpoint), on the calling thread's connection. For idle moments: it writes every page
+    // committed since the last one.
+    Result<bool> checkpoint() const;
     int schemaVersion() const { return m_schemaVersion; }
     // True when the previous session did not close the store; the integrity check then ran.
     bool recoveredFromUncleanShutdown() const { return m_recoveredFromUncleanShutdown; }

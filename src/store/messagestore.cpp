@@ -68,6 +68,24 @@ Result<UidSet> MessageStore::uids(qint64 folderId, quint32 first, quint32 last) 
     return result;
 }
 
+Result<UidSet> MessageStore::storedAmong(qint64 folderId, const UidSet &uids) const
+{
+    QSqlQuery query(m_database.connection());
+    query.setForwardOnly(true);
+    query.prepare(QStringLiteral("SELECT uid FROM messages WHERE folder_id = ? AND uid BETWEEN ? AND ? ORDER BY uid"));
+    UidSet result;
+    for (const UidSet::Range &range : uids.ranges()) {
+        query.addBindValue(folderId);
+        query.addBindValue(qint64(range.first));
+        query.addBindValue(qint64(range.last));
+        if (!query.exec())
+            return Sql::error(query, QStringLiteral("Cannot list stored UIDs"));
+        while (query.next())
+            result.add(query.value(0).toUInt());
+    }
+    return result;
+}
+
 Result<UidSet> MessageStore::uidsReceivedBefore(qint64 folderId, const QDateTime &before) const
 {
     QSqlQuery query(m_database.connection());

@@ -33,6 +33,8 @@ public:
 
     // The stored UIDs of a folder in [first, last].
     Result<UidSet> uids(qint64 folderId, quint32 first = 1, quint32 last = UidSet::kStar) const;
+    // The stored UIDs of the folder among those given: one indexed lookup per range of the set.
+    Result<UidSet> storedAmong(qint64 folderId, const UidSet &uids) const;
     // The stored UIDs whose INTERNALDATE is before the given time (the sliding window's purge).
     Result<UidSet> uidsReceivedBefore(qint64 folderId, const QDateTime &before) const;
     // Messages of the account with this Message-ID (a bounce's original), newest first.

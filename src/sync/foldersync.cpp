@@ -176,10 +176,25 @@ void FolderSync::selected()
     }
     m_initial = m_state.uidNext == 0 && m_state.syncedDownTo == 0;
 
-    auto local = Store::MessageStore(m_database).uids(m_request.folder.id);
-    if (!local)
-        return fail(local.error());
-    m_localUids = *local;
+    const bool incrementalQResync = !m_initial && !m_request.fullRound &&
+                                    m_request.strategy == Accounts::SyncStrategy::QResync && !comparesAllFlags();
+    quint64 storedCount = 0;
+    if (incrementalQResync) {
+        auto stored = Store::MessageStore(m_database).storedAmong(m_request.folder.id, m_vanished);
+        if (!stored)
+            return fail(stored.error());
+        m_storedVanished = *stored;
+        // The count as it is now: local actions may have removed messages since the round began.
+        auto folder = Store::FolderStore(m_database).folder(m_request.folder.id);
+        if (!folder)
+            return fail(folder.error());
+        storedCount = quint64(folder->messageCount);
+    } else {
+        if (!loadLocalUids())
+            return;
+        m_storedVanished = m_vanished.intersected(m_localUids);
+        storedCount = m_localUids.count();
+    }
 
     if (!m_initial) {
         if (m_serverUidNext != 0 && m_serverUidNext < m_state.uidNext)
@@ -189,15 +204,15 @@ void FolderSync::selected()
             return reconcile(QStringLiteral("HIGHESTMODSEQ went back from %1 to %2")
                                      .arg(m_state.highestModSeq)
                                      .arg(m_serverHighestModSeq));
-        if (!m_vanished.isEmpty() && !m_localUids.isEmpty() && m_serverExists > 0 &&
-            m_localUids.subtracted(m_vanished).isEmpty())
+        if (!m_vanished.isEmpty() && storedCount > 0 && m_serverExists > 0 &&
+            m_storedVanished.count() == storedCount)
             return reconcile(QStringLiteral("VANISHED named every stored message while %1 exist").arg(m_serverExists));
         // EXISTS against what the answer leaves: a complete folder keeps its messages that did not
         // vanish, plus at most one new message per UID handed out since. More than that and the
         // VANISHED cannot be right; compare before deleting anything.
         if (!m_vanished.isEmpty() && m_serverUidNext != 0 && m_state.syncedDownTo == 1 &&
             !m_request.folder.windowStart.isValid()) {
-            const quint64 kept = m_localUids.subtracted(m_vanished).count();
+            const quint64 kept = storedCount - m_storedVanished.count();
             const quint64 arrived = m_serverUidNext > m_state.uidNext ? m_serverUidNext - m_state.uidNext : 0;
             if (m_serverExists > kept + arrived)
                 return reconcile(QStringLiteral("VANISHED leaves %1 messages and %2 can have arrived, but %3 exist")
@@ -215,7 +230,24 @@ void FolderSync::reconcile(const QString &why)
     m_reconciling = true;
     m_result.reconciled = true;
     m_vanished = UidSet();
+    m_storedVanished = UidSet();
+    if (!loadLocalUids())
+        return;
     findChanges();
+}
+
+bool FolderSync::loadLocalUids()
+{
+    if (m_localUidsLoaded)
+        return true;
+    auto local = Store::MessageStore(m_database).uids(m_request.folder.id);
+    if (!local) {
+        fail(local.error());
+        return false;
+    }
+    m_localUids = *local;
+    m_localUidsLoaded = true;
+    return true;
 }
 
 bool FolderSync::comparesAllFlags() const
@@ -256,6 +288,8 @@ void FolderSync::findChanges()
         // A mod-sequence strategy that fell back here has no idea where changes are: all of them.
         const bool everything = m_reconciling || m_request.fullRound ||
                                 m_request.strategy != Accounts::SyncStrategy::Plain;
+        if (!loadLocalUids())
+            return;
         const UidSet scanned = everything ? m_localUids : m_localUids.highest(quint64(m_request.batchSize));
         return fetchFlags(chunksNewestFirst(scanned, m_request.batchSize), 0);
     }
@@ -356,7 +390,9 @@ void FolderSync::applyChangesAndPlanFetch()
         m_candidates = m_serverUids;
 
     // Removals: what QRESYNC reported, and what a UID comparison found missing on the server.
-    UidSet removed = m_vanished.intersected(m_localUids);
+    if (m_haveServerUids && !loadLocalUids())
+        return;
+    UidSet removed = m_storedVanished;
     if (m_haveServerUids && !m_initial) {
         // A UID list shorter than the message count, beyond what was expunged meanwhile, is not
         // believed: deleting on its word could empty the folder.
@@ -401,7 +437,8 @@ void FolderSync::applyChangesAndPlanFetch()
     m_result.stats.vanished += std::max<qint64>(0, outcome->removed - qint64(purged.count()));
     m_flagChanges.clear();
     m_flagIndex.clear();
-    m_localUids = m_localUids.subtracted(changes.removedUids);
+    if (m_localUidsLoaded)
+        m_localUids = m_localUids.subtracted(changes.removedUids);
 
     // A reconciliation takes the server's UIDNEXT as it is, even lower than the stored one.
     if (m_reconciling && m_serverUidNext != 0)
@@ -412,7 +449,17 @@ void FolderSync::applyChangesAndPlanFetch()
     if (!m_fullCandidateSearch)
         wanted = wanted.restrictedTo(std::max<quint32>(1, oldUidNext), UidSet::kStar - 1);
     m_newUidNext = std::max<quint32>(m_serverUidNext, wanted.isEmpty() ? 0 : wanted.max() + 1);
-    const UidSet missing = wanted.subtracted(m_localUids);
+    UidSet missing = wanted;
+    if (!wanted.isEmpty()) {
+        if (m_localUidsLoaded) {
+            missing = wanted.subtracted(m_localUids);
+        } else {
+            auto stored = Store::MessageStore(m_database).uids(folderId, wanted.min(), wanted.max());
+            if (!stored)
+                return fail(stored.error());
+            missing = wanted.subtracted(*stored);
+        }
+    }
 
     m_batches.clear();
     m_newRangeBatches = 0;
@@ -567,6 +614,7 @@ void FolderSync::finishRound()
                 m_reconciledOnce = true;
                 m_lateVanished = UidSet();
                 m_localUids = *local;
+                m_localUidsLoaded = true;
                 m_nextBatchToSend = m_nextBatchToApply = 0;
                 m_batches.clear();
                 return reconcile(QStringLiteral("a VANISHED pushed during the round named every stored message"));
@@ -603,6 +651,7 @@ void FolderSync::finishRound()
         if (!local)
             return fail(local.error());
         m_localUids = *local;
+        m_localUidsLoaded = true;
         m_nextBatchToSend = m_nextBatchToApply = 0;
         m_batches.clear();
         return reconcile(QStringLiteral("the server has %1 messages and %2 are stored")

@@ -13,11 +13,19 @@
 
 namespace Heron::Sync {
 
+namespace {
+constexpr int kCheckpointDelayMs = 1000;
+}
+
 SyncEngine::SyncEngine(Accounts::Profile &profile, QObject *parent)
     : QObject(parent)
     , m_profile(profile)
     , m_contentCache(std::make_unique<ContentCache>(profile.database(), profile.cacheDirectory(), profile.cacheKey()))
 {
+    m_checkpointTimer = new QTimer(this);
+    m_checkpointTimer->setSingleShot(true);
+    m_checkpointTimer->setInterval(kCheckpointDelayMs);
+    connect(m_checkpointTimer, &QTimer::timeout, this, &SyncEngine::checkpoint);
     qRegisterMetaType<Heron::Sync::SyncStats>();
     qRegisterMetaType<Heron::Sync::SyncProgress>();
     qRegisterMetaType<Heron::Sync::AccountState>();
@@ -68,6 +76,7 @@ AccountSync *SyncEngine::accountSync(qint64 accountId)
     connect(sync, &AccountSync::roundFinished, this, [this, accountId](const SyncStats &stats) {
         Q_EMIT roundFinished(accountId, stats);
         m_waitingForRound.removeAll(accountId);
+        m_checkpointTimer->start();
         checkRoundsFinished();
     });
     connect(sync, &AccountSync::roundFailed, this, [this, accountId](const Error &) {
@@ -114,6 +123,20 @@ void SyncEngine::syncOnce(const QList<qint64> &accountIds, bool full)
     }
     for (qint64 id : ids)
         accountSync(id)->syncOnce(full);
+}
+
+void SyncEngine::checkpointIfPending()
+{
+    if (!m_checkpointTimer->isActive())
+        return;
+    m_checkpointTimer->stop();
+    checkpoint();
+}
+
+void SyncEngine::checkpoint()
+{
+    if (auto done = m_profile.database().checkpoint(); !done)
+        qCWarning(lcSync) << done.error().message;
 }
 
 void SyncEngine::checkRoundsFinished()

@@ -7,6 +7,7 @@
 #include <QHash>
 #include <QList>
 #include <QObject>
+#include <QTimer>
 #include <memory>
 
 namespace Heron::Accounts {
@@ -55,6 +56,8 @@ public:
     Accounts::Profile &profile() const { return m_profile; }
     // Totals since start, per account.
     SyncStats stats(qint64 accountId) const;
+    // Runs now the store checkpoint that a finished round scheduled for a second later, if any.
+    void checkpointIfPending();
 
 Q_SIGNALS:
     void messagesArrived(qint64 accountId, qint64 folderId, const QList<qint64> &messageIds);
@@ -83,11 +86,15 @@ private:
     AccountSync *accountSync(qint64 accountId);
     void indexBodyText(const Store::MessageMetadata &message, const QString &section, const QByteArray &content);
     void checkRoundsFinished();
+    void checkpoint();
 
     Accounts::Profile &m_profile;
     std::unique_ptr<ContentCache> m_contentCache;
     QHash<qint64, AccountSync *> m_accounts;
     QList<qint64> m_waitingForRound;
+    // Started when an account's round ends: the store's write-ahead log is folded back into the
+    // database file once writes have paused, not inside a commit somebody waits for.
+    QTimer *m_checkpointTimer = nullptr;
     quint64 m_nextRequestId = 1;
 };
 

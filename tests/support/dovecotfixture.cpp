@@ -3,6 +3,7 @@
 
 #include <QDeadlineTimer>
 #include <QDir>
+#include <QDirIterator>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QLoggingCategory>
@@ -856,7 +857,8 @@ QByteArray DovecotFixture::configText() const
     config += "passdb {\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%u " + base + "/users\n}\n";
     config += "userdb {\n  driver = static\n  args = uid=" + mailUser + " gid=" + mailGroup + " home=" + base +
               "/mail/%u\n}\n";
-    config += "mail_location = maildir:~/Maildir\n";
+    config += m_options.mailFormat == MailFormat::Sdbox ? "mail_location = sdbox:~/sdbox\n"
+                                                        : "mail_location = maildir:~/Maildir\n";
     config += "first_valid_uid = 0\n";
     config += "auth_failure_delay = 0\n";
     config += "first_valid_gid = 0\n";
@@ -1236,11 +1238,32 @@ Result<UidSet> DovecotFixture::deliverMany(const QString &user, const QString &f
         return before.error();
     if (messages.isEmpty())
         return UidSet();
-    const Result<QByteArray> pathOut = doveadm(
-            {QStringLiteral("mailbox"), QStringLiteral("path"), QStringLiteral("-u"), user, folder});
-    if (!pathOut)
-        return pathOut.error();
-    const QByteArray dir = pathOut->trimmed();
+    const bool staged = m_options.mailFormat == MailFormat::Sdbox;
+    QByteArray dir;
+    QString stagingRoot;
+    if (staged) {
+        if (folder.contains(QChar(m_options.hierarchySeparator)) || folder.startsWith(QLatin1Char('.')))
+            return failure(QStringLiteral("deliverMany: sdbox staging takes flat folder names, not ") + folder);
+        // A Maildir++ tree of its own: INBOX at the root, other folders as ".<name>".
+        stagingRoot = baseDir() + QStringLiteral("/staging/") + QString::number(m_deliveryCounter);
+        const QString folderDir = folder.compare(QLatin1String("INBOX"), Qt::CaseInsensitive) == 0
+                                          ? stagingRoot
+                                          : stagingRoot + QStringLiteral("/.") + folder;
+        // The root is the staging INBOX: without it the tree is no maildir and lists nothing.
+        for (const QString &maildir : {stagingRoot, folderDir}) {
+            for (const char *sub : {"/cur", "/new", "/tmp"}) {
+                if (!QDir().mkpath(maildir + QLatin1String(sub)))
+                    return failure(QStringLiteral("deliverMany: cannot create ") + maildir);
+            }
+        }
+        dir = QFile::encodeName(folderDir);
+    } else {
+        const Result<QByteArray> pathOut = doveadm(
+                {QStringLiteral("mailbox"), QStringLiteral("path"), QStringLiteral("-u"), user, folder});
+        if (!pathOut)
+            return pathOut.error();
+        dir = pathOut->trimmed();
+    }
     const bool chownFiles = ::geteuid() == 0;
     QElapsedTimer timer;
     timer.start();
@@ -1274,6 +1297,27 @@ Result<UidSet> DovecotFixture::deliverMany(const QString &user, const QString &f
     }
 
     const qint64 writeMs = timer.restart();
+    if (staged) {
+        if (chownFiles) {
+            QStringList directories = {baseDir() + QStringLiteral("/staging"), stagingRoot};
+            // Hidden too: Maildir++ folders are ".<name>".
+            QDirIterator it(stagingRoot, QDir::Dirs | QDir::Hidden | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
+            while (it.hasNext())
+                directories.append(it.next());
+            for (const QString &path : std::as_const(directories)) {
+                if (::chown(QFile::encodeName(path).constData(), uid_t(m_mailUid), gid_t(m_mailGid)) != 0)
+                    return failure(QStringLiteral("deliverMany: cannot hand over ") + path);
+            }
+        }
+        // The staging maildir's INBOX or ".<folder>" lands in the folder of the same name.
+        const Result<QByteArray> imported =
+                doveadm({QStringLiteral("import"), QStringLiteral("-u"), user,
+                         QStringLiteral("maildir:") + stagingRoot, QString(), QStringLiteral("mailbox"), folder},
+                        10 * 60 * 1000);
+        QDir(stagingRoot).removeRecursively();
+        if (!imported)
+            return imported.error();
+    }
     // A status request makes Dovecot scan the maildir and assign the UIDs.
     const Result<MailboxStatus> after = status(user, folder);
     if (!after)
