@@ -218,7 +218,7 @@ Writer::Writer(const QSqlDatabase &db)
       m_delete(db),
       m_searchInsert(db),
       m_searchUpdate(db),
-      m_searchDelete(db)
+      m_searchRemoved(db)
 {
 }
 
@@ -271,7 +271,8 @@ Result<Writer::Upserted> Writer::upsert(qint64 folderId, const MessageMetadata &
     }
     if (auto ok = writeParts(result.id, message.parts, !result.inserted); !ok)
         return ok.error();
-    m_searchRows.append({result.id, message.subject, searchAddresses(message), result.inserted});
+    m_searchOps.append({result.inserted ? SearchOp::Kind::Insert : SearchOp::Kind::Update, result.id,
+                        message.subject, searchAddresses(message)});
     return result;
 }
 
@@ -351,35 +352,61 @@ Result<bool> Writer::remove(qint64 messageId)
     m_delete.addBindValue(messageId);
     if (!m_delete.exec())
         return Sql::error(m_delete, QStringLiteral("Cannot remove a message"));
-    m_searchRemovals.append(messageId);
+    m_searchOps.append({SearchOp::Kind::Remove, messageId, {}, {}});
     return true;
 }
 
 Result<bool> Writer::finish()
 {
-    for (const SearchRow &row : std::as_const(m_searchRows)) {
-        QSqlQuery &query = row.inserted ? m_searchInsert : m_searchUpdate;
-        const QString statement = row.inserted ? QStringLiteral("INSERT INTO message_search (subject, addresses, rowid) "
-                                                                "VALUES (?, ?, ?)")
-                                               : QStringLiteral("UPDATE message_search SET subject = ?, addresses = ? "
-                                                                "WHERE rowid = ?");
-        if (auto ok = prepare(query, statement); !ok)
+    if (m_searchOps.isEmpty())
+        return true;
+    // SQLite hands out max(id) + 1, so a new message can take the id of a removed one only when
+    // that id was the largest; the index row left for it must go before the new one goes in.
+    QSqlQuery query(m_db);
+    if (!query.exec(QStringLiteral("SELECT coalesce(max(id), 0) FROM search_removed")) || !query.next())
+        return Sql::error(query, QStringLiteral("Cannot read the search index's removals"));
+    qint64 largestRemoved = query.value(0).toLongLong();
+    query.finish();
+
+    for (const SearchOp &op : std::as_const(m_searchOps)) {
+        if (op.kind == SearchOp::Kind::Remove) {
+            if (auto ok = prepare(m_searchRemoved,
+                                  QStringLiteral("INSERT OR IGNORE INTO search_removed (id) VALUES (?)"));
+                !ok) {
+                return ok;
+            }
+            m_searchRemoved.addBindValue(op.id);
+            if (!m_searchRemoved.exec())
+                return Sql::error(m_searchRemoved,
+                                  QStringLiteral("Cannot remove message %1 from the search index").arg(op.id));
+            largestRemoved = std::max(largestRemoved, op.id);
+            continue;
+        }
+        const bool inserted = op.kind == SearchOp::Kind::Insert;
+        if (inserted && op.id <= largestRemoved) {
+            for (const QString &statement : {QStringLiteral("DELETE FROM message_search WHERE rowid = ?"),
+                                             QStringLiteral("DELETE FROM search_removed WHERE id = ?")}) {
+                query.prepare(statement);
+                query.addBindValue(op.id);
+                if (!query.exec())
+                    return Sql::error(query, QStringLiteral("Cannot reuse search index row %1").arg(op.id));
+            }
+        }
+        QSqlQuery &write = inserted ? m_searchInsert : m_searchUpdate;
+        if (auto ok = prepare(write, inserted ? QStringLiteral("INSERT INTO message_search (subject, addresses, rowid) "
+                                                               "VALUES (?, ?, ?)")
+                                              : QStringLiteral("UPDATE message_search SET subject = ?, addresses = ? "
+                                                               "WHERE rowid = ?"));
+            !ok) {
             return ok;
-        query.addBindValue(row.subject);
-        query.addBindValue(row.addresses);
-        query.addBindValue(row.id);
-        if (!query.exec())
-            return Sql::error(query, QStringLiteral("Cannot index message %1 for search").arg(row.id));
+        }
+        write.addBindValue(op.subject);
+        write.addBindValue(op.addresses);
+        write.addBindValue(op.id);
+        if (!write.exec())
+            return Sql::error(write, QStringLiteral("Cannot index message %1 for search").arg(op.id));
     }
-    m_searchRows.clear();
-    if (auto ok = prepare(m_searchDelete, QStringLiteral("DELETE FROM message_search WHERE rowid = ?")); !ok)
-        return ok;
-    for (qint64 id : std::as_const(m_searchRemovals)) {
-        m_searchDelete.addBindValue(id);
-        if (!m_searchDelete.exec())
-            return Sql::error(m_searchDelete, QStringLiteral("Cannot remove message %1 from the search index").arg(id));
-    }
-    m_searchRemovals.clear();
+    m_searchOps.clear();
     return true;
 }
 

@@ -50,15 +50,19 @@ public:
 
     // Brings the search index in step with the rows written so far. One-row statements in a
     // row, after every multi-row statement of the transaction: FTS5 then keeps the terms in
-    // memory until the commit instead of writing a segment per message.
+    // memory until the commit instead of writing a segment per message. Removed messages are
+    // only listed in search_removed (see migration version 4), except when SQLite gave a
+    // removed message's id to a new one: then its old index row goes first.
     Result<bool> finish();
 
 private:
-    struct SearchRow {
+    // What finish() does to the search index, in the order the rows were written.
+    struct SearchOp {
+        enum class Kind { Insert, Update, Remove };
+        Kind kind = Kind::Insert;
         qint64 id = 0;
         QString subject;
         QString addresses;
-        bool inserted = false;
     };
 
     Result<bool> prepare(QSqlQuery &query, const QString &statement);
@@ -75,9 +79,8 @@ private:
     QSqlQuery m_delete;
     QSqlQuery m_searchInsert;
     QSqlQuery m_searchUpdate;
-    QSqlQuery m_searchDelete;
-    QList<SearchRow> m_searchRows;
-    QList<qint64> m_searchRemovals;
+    QSqlQuery m_searchRemoved;
+    QList<SearchOp> m_searchOps;
 };
 
 }  // namespace Heron::Store::MessageRows

@@ -197,7 +197,8 @@ Result<QList<qint64>> MessageStore::search(const QString &matchExpression, int l
     QSqlQuery query(m_database.connection());
     query.setForwardOnly(true);
     query.prepare(
-            QStringLiteral("SELECT rowid FROM message_search WHERE message_search MATCH ? ORDER BY rank LIMIT ?"));
+            QStringLiteral("SELECT rowid FROM message_search WHERE message_search MATCH ? "
+                           "AND rowid NOT IN (SELECT id FROM search_removed) ORDER BY rank LIMIT ?"));
     query.addBindValue(matchExpression);
     query.addBindValue(limit);
     if (!query.exec())
@@ -215,24 +216,65 @@ Result<bool> MessageStore::checkSearchIndex() const
     // FTS5's own check: the index holds exactly the terms of the text it stores.
     if (!query.exec(QStringLiteral("INSERT INTO message_search(message_search) VALUES ('integrity-check')")))
         return Sql::error(query, QStringLiteral("The search index is damaged"));
-    // And that text is the messages': one row per message, with its subject and addresses.
+    // And that text is the messages': one row per message, with its subject and addresses; any
+    // other row belongs to a removed message awaiting purgeSearchRemovals(), and no stored
+    // message is listed as removed.
     const QString wrong = QStringLiteral(
             "SELECT (SELECT count(*) FROM message_search_expected AS e LEFT JOIN message_search AS s "
             "ON s.rowid = e.id WHERE s.rowid IS NULL OR s.subject IS NOT e.subject "
             "OR coalesce(s.addresses, '') != e.addresses), "
-            "(SELECT count(*) FROM message_search WHERE rowid NOT IN (SELECT id FROM messages))");
+            "(SELECT count(*) FROM message_search WHERE rowid NOT IN (SELECT id FROM messages) "
+            "AND rowid NOT IN (SELECT id FROM search_removed)), "
+            "(SELECT count(*) FROM search_removed WHERE id IN (SELECT id FROM messages))");
     if (!query.exec(wrong) || !query.next())
         return Sql::error(query, QStringLiteral("Cannot compare the search index"));
     const qint64 misindexed = query.value(0).toLongLong();
     const qint64 orphans = query.value(1).toLongLong();
-    if (misindexed != 0 || orphans != 0) {
+    const qint64 hidden = query.value(2).toLongLong();
+    if (misindexed != 0 || orphans != 0 || hidden != 0) {
         return makeError(Error::Code::Io, QStringLiteral("The search index differs from the messages (%1 messages "
                                                          "missing or indexed with other text, %2 rows of removed "
-                                                         "messages)")
+                                                         "messages not marked removed, %3 stored messages marked "
+                                                         "removed)")
                                                   .arg(misindexed)
-                                                  .arg(orphans));
+                                                  .arg(orphans)
+                                                  .arg(hidden));
     }
     return true;
+}
+
+Result<int> MessageStore::purgeSearchRemovals()
+{
+    constexpr int kChunk = 2000;
+    int purged = 0;
+    for (;;) {
+        Transaction transaction(m_database);
+        if (!transaction.isActive())
+            return transaction.error();
+        QSqlQuery query(transaction.connection());
+        query.prepare(QStringLiteral("SELECT id FROM search_removed ORDER BY id LIMIT ?"));
+        query.addBindValue(kChunk);
+        if (!query.exec())
+            return Sql::error(query, QStringLiteral("Cannot read the search index's removals"));
+        QList<qint64> ids;
+        while (query.next())
+            ids.append(query.value(0).toLongLong());
+        query.finish();
+        if (ids.isEmpty())
+            return purged;
+        for (const QString &statement : {QStringLiteral("DELETE FROM message_search WHERE rowid = ?"),
+                                         QStringLiteral("DELETE FROM search_removed WHERE id = ?")}) {
+            query.prepare(statement);
+            for (qint64 id : std::as_const(ids)) {
+                query.addBindValue(id);
+                if (!query.exec())
+                    return Sql::error(query, QStringLiteral("Cannot purge removed messages from the search index"));
+            }
+        }
+        if (auto committed = transaction.commit(); !committed)
+            return committed.error();
+        purged += int(ids.size());
+    }
 }
 
 // --- Read helpers of the operation journal (Sync::LocalActions) ---

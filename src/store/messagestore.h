@@ -55,6 +55,9 @@ public:
     // Checks that the search index holds exactly the tokens a fresh index of the messages would
     // (FTS5's own 'integrity-check' cannot compare against a view). Costly: for tests and repair.
     Result<bool> checkSearchIndex() const;
+    // Removes from the search index the rows of removed messages (MessageRows::Writer leaves
+    // them for later): for idle moments. Returns how many went.
+    Result<int> purgeSearchRemovals();
 
     // --- Read helpers of the operation journal (Sync::LocalActions) ---
     // Where a message lives: what a journaled action needs to name it on the server.

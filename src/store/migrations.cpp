@@ -261,11 +261,23 @@ FROM messages AS m)sql",
                })};
 }
 
+// Version 4: removing a message from the search index is deferred. FTS5 must re-read and
+// re-tokenize a row's text to remove it, which made a resync that expunges 1,000 messages of a
+// big folder spend a fifth of its time there. The writer now records the ids of removed
+// messages in search_removed; the sync engine purges their index rows when it goes idle
+// (MessageStore::purgeSearchRemovals), and searches only return ids of stored messages.
+Migration version4()
+{
+    return {4, statements({
+                       "CREATE TABLE search_removed (id INTEGER PRIMARY KEY)",
+               })};
+}
+
 }  // namespace
 
 QList<Migration> Migrations::all()
 {
-    return {version1(), version2(), version3()};
+    return {version1(), version2(), version3(), version4()};
 }
 
 int Migrations::latestVersion()

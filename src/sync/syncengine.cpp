@@ -135,6 +135,8 @@ void SyncEngine::checkpointIfPending()
 
 void SyncEngine::checkpoint()
 {
+    if (auto purged = Store::MessageStore(m_profile.database()).purgeSearchRemovals(); !purged)
+        qCWarning(lcSync) << purged.error().message;
     if (auto done = m_profile.database().checkpoint(); !done)
         qCWarning(lcSync) << done.error().message;
 }

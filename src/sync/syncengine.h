@@ -56,7 +56,8 @@ public:
     Accounts::Profile &profile() const { return m_profile; }
     // Totals since start, per account.
     SyncStats stats(qint64 accountId) const;
-    // Runs now the store checkpoint that a finished round scheduled for a second later, if any.
+    // Runs now the idle work a finished round scheduled for a second later, if any: removed
+    // messages' rows leave the search index and the store is checkpointed.
     void checkpointIfPending();
 
 Q_SIGNALS:
@@ -92,8 +93,9 @@ private:
     std::unique_ptr<ContentCache> m_contentCache;
     QHash<qint64, AccountSync *> m_accounts;
     QList<qint64> m_waitingForRound;
-    // Started when an account's round ends: the store's write-ahead log is folded back into the
-    // database file once writes have paused, not inside a commit somebody waits for.
+    // Started when an account's round ends: removed messages leave the search index and the
+    // store's write-ahead log is folded back into the database file once writes have paused,
+    // not inside a commit somebody waits for.
     QTimer *m_checkpointTimer = nullptr;
     quint64 m_nextRequestId = 1;
 };

@@ -55,6 +55,16 @@ bool ftsConsistent(Database &db)
     return checked.ok();
 }
 
+qint64 scalarOf(Database &db, const QString &sql)
+{
+    QSqlQuery query(db.connection());
+    if (!query.exec(sql) || !query.next()) {
+        qWarning() << sql << query.lastError().text();
+        return -1;
+    }
+    return query.value(0).toLongLong();
+}
+
 }  // namespace
 
 class TestMessageStore : public QObject {
@@ -461,6 +471,29 @@ void TestMessageStore::searchFollowsUpdatesAndRemovals()
     removal.removedUids = UidSet::fromValues(QList<quint32>{2});
     QVERIFY(folders.applySyncBatch(m_folder, removal).ok());
     QCOMPARE(*messages.search(QStringLiteral("second OR body")), Ids{});
+    QVERIFY(ftsConsistent(*m_db));
+    QCOMPARE(scalarOf(*m_db, QStringLiteral("SELECT count(*) FROM search_removed")), 1);
+
+    // SQLite gives the next message the largest id again, which was removed: its old index row
+    // must not come back with it, nor block the new one.
+    SyncBatch reuse;
+    reuse.messages = {message(3, QStringLiteral("third orca"))};
+    QVERIFY(folders.applySyncBatch(m_folder, reuse).ok());
+    QCOMPARE(*messages.idForUid(m_folder, 3), id2);
+    QCOMPARE(*messages.search(QStringLiteral("orca")), Ids{id2});
+    QCOMPARE(*messages.search(QStringLiteral("second OR body")), Ids{});
+    QCOMPARE(scalarOf(*m_db, QStringLiteral("SELECT count(*) FROM search_removed")), 0);
+    QVERIFY(ftsConsistent(*m_db));
+
+    // Removed rows leave the index at the idle purge.
+    removal.removedUids = UidSet::fromValues(QList<quint32>{1});
+    QVERIFY(folders.applySyncBatch(m_folder, removal).ok());
+    QCOMPARE(*messages.search(QStringLiteral("narwhal")), Ids{});
+    QCOMPARE(scalarOf(*m_db, QStringLiteral("SELECT count(*) FROM message_search")), 2);
+    QCOMPARE(*messages.purgeSearchRemovals(), 1);
+    QCOMPARE(scalarOf(*m_db, QStringLiteral("SELECT count(*) FROM message_search")), 1);
+    QCOMPARE(scalarOf(*m_db, QStringLiteral("SELECT count(*) FROM search_removed")), 0);
+    QCOMPARE(*messages.purgeSearchRemovals(), 0);
     QVERIFY(ftsConsistent(*m_db));
 }
 
