@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// MessageListModel over a real store: order done in SQL, rows read in pages, and store notices
+// turned into row insertions, changes and removals that keep persistent indexes (selection).
+#include "gui/messagelistmodel.h"
+#include "store/accountstore.h"
+#include "store/database.h"
+#include "store/folderstore.h"
+#include "store/messagestore.h"
+
+#include <QAbstractItemModelTester>
+#include <QFont>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Heron;
+using Heron::Gui::MessageListModel;
+
+namespace {
+
+Store::MessageMetadata message(quint32 uid, const QString &subject, qint64 secondsOffset)
+{
+    Store::MessageMetadata m;
+    m.uid = uid;
+    m.subject = subject;
+    m.from = {{QStringLiteral("Sender %1").arg(uid), QStringLiteral("s%1@example.org").arg(uid)}};
+    m.to = {{QString(), QStringLiteral("me@example.org")}};
+    m.date = QDateTime::fromSecsSinceEpoch(1700000000 + secondsOffset, Qt::UTC);
+    m.internalDate = m.date;
+    m.size = 1000 + uid;
+    return m;
+}
+
+}  // namespace
+
+class TestMessageListModel : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void ordersByDateNewestFirstAndPagesRows();
+    void sortsInSql();
+    void noticesInsertChangeAndRemoveRows();
+    void otherFoldersAreIgnored();
+
+private:
+    void apply(const Store::SyncBatch &batch, qint64 folder = 0);
+    QList<QString> subjects(const MessageListModel &model) const;
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<Store::Database> m_db;
+    qint64 m_folder = 0;
+    qint64 m_otherFolder = 0;
+};
+
+void TestMessageListModel::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    auto opened = Store::Database::open(m_dir->filePath(QStringLiteral("store.sqlite")));
+    QVERIFY(opened.ok());
+    m_db = std::move(opened.value());
+    const qint64 account = *Store::AccountStore(*m_db).add(QStringLiteral("acct"), QStringLiteral("Me"));
+    const auto folders =
+            Store::FolderStore(*m_db).upsertFolders(account, {{QStringLiteral("INBOX")}, {QStringLiteral("Other")}});
+    QVERIFY(folders.ok());
+    m_folder = folders->at(0);
+    m_otherFolder = folders->at(1);
+}
+
+void TestMessageListModel::cleanup()
+{
+    m_db.reset();
+    m_dir.reset();
+}
+
+void TestMessageListModel::apply(const Store::SyncBatch &batch, qint64 folder)
+{
+    auto applied = Store::FolderStore(*m_db).applySyncBatch(folder ? folder : m_folder, batch);
+    QVERIFY2(applied.ok(), qPrintable(applied.ok() ? QString() : applied.error().message));
+}
+
+QList<QString> TestMessageListModel::subjects(const MessageListModel &model) const
+{
+    QList<QString> result;
+    for (int row = 0; row < model.rowCount(); ++row)
+        result.append(model.index(row, MessageListModel::Subject).data().toString());
+    return result;
+}
+
+void TestMessageListModel::ordersByDateNewestFirstAndPagesRows()
+{
+    Store::SyncBatch batch;
+    const int count = 2 * MessageListModel::kPageSize + 17;
+    for (int i = 1; i <= count; ++i)
+        batch.messages.append(message(quint32(i), QStringLiteral("m%1").arg(i), i * 60));
+    apply(batch);
+
+    MessageListModel model(*m_db);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QVERIFY(model.setFolder(m_folder).ok());
+    QCOMPARE(model.rowCount(), count);
+    QCOMPARE(model.index(0, MessageListModel::Subject).data().toString(), QStringLiteral("m%1").arg(count));
+    QCOMPARE(model.index(count - 1, MessageListModel::Subject).data().toString(), QStringLiteral("m1"));
+    QCOMPARE(model.index(0, MessageListModel::Correspondent).data().toString(), QStringLiteral("Sender %1").arg(count));
+    QCOMPARE(model.index(0, MessageListModel::Correspondent).data(Qt::ToolTipRole).toString(),
+             QStringLiteral("Sender %1 <s%1@example.org>").arg(count));
+    QVERIFY(model.index(0, 0).data(Qt::FontRole).value<QFont>().bold());  // unread
+    QCOMPARE(model.rowOf(model.messageId(250)), 250);
+
+    // Recipients in Sent and Drafts.
+    QVERIFY(model.setFolder(m_folder, true).ok());
+    QCOMPARE(model.index(0, MessageListModel::Correspondent).data().toString(), QStringLiteral("me@example.org"));
+    QCOMPARE(model.headerData(MessageListModel::Correspondent, Qt::Horizontal).toString(), QStringLiteral("To"));
+}
+
+void TestMessageListModel::sortsInSql()
+{
+    Store::SyncBatch batch;
+    batch.messages = {message(1, QStringLiteral("banana"), 300), message(2, QStringLiteral("Apple"), 100),
+                      message(3, QStringLiteral("cherry"), 200)};
+    apply(batch);
+    MessageListModel model(*m_db);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QVERIFY(model.setFolder(m_folder).ok());
+    QCOMPARE(subjects(model), (QList<QString>{QStringLiteral("banana"), QStringLiteral("cherry"), QStringLiteral("Apple")}));
+    const QPersistentModelIndex selected = model.index(1, MessageListModel::Subject);  // cherry
+    model.sort(MessageListModel::Subject, Qt::AscendingOrder);
+    QCOMPARE(subjects(model), (QList<QString>{QStringLiteral("Apple"), QStringLiteral("banana"), QStringLiteral("cherry")}));
+    QCOMPARE(selected.row(), 2);  // the selection follows its message
+    model.sort(MessageListModel::Size, Qt::DescendingOrder);
+    QCOMPARE(subjects(model), (QList<QString>{QStringLiteral("cherry"), QStringLiteral("Apple"), QStringLiteral("banana")}));
+}
+
+void TestMessageListModel::noticesInsertChangeAndRemoveRows()
+{
+    Store::SyncBatch first;
+    for (int i = 1; i <= 10; ++i)
+        first.messages.append(message(quint32(i), QStringLiteral("m%1").arg(i), i * 60));
+    apply(first);
+    MessageListModel model(*m_db);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QVERIFY(model.setFolder(m_folder).ok());
+    const QPersistentModelIndex selected = model.index(4, MessageListModel::Subject);  // m6
+    QCOMPARE(selected.data().toString(), QStringLiteral("m6"));
+
+    // New mail, newer and older than what is shown, arrives as row insertions.
+    Store::SyncBatch arrived;
+    arrived.messages = {message(11, QStringLiteral("newest"), 10000), message(12, QStringLiteral("oldest"), 1),
+                        message(13, QStringLiteral("middle"), 6 * 60 + 30)};
+    apply(arrived);
+    QCOMPARE(model.rowCount(), 13);
+    QCOMPARE(model.index(0, MessageListModel::Subject).data().toString(), QStringLiteral("newest"));
+    QCOMPARE(model.index(12, MessageListModel::Subject).data().toString(), QStringLiteral("oldest"));
+    QCOMPARE(selected.data().toString(), QStringLiteral("m6"));
+    QCOMPARE(model.index(selected.row() - 1, MessageListModel::Subject).data().toString(), QStringLiteral("middle"));
+
+    // Read on another device: the row changes in place and is no longer bold.
+    Store::SyncBatch seen;
+    seen.flagChanges = {{6, Store::MessageFlags{Store::MessageFlags::Seen, {}}, 0}};
+    apply(seen);
+    QCOMPARE(selected.data(MessageListModel::UnreadRole).toBool(), false);
+
+    // Expunged elsewhere: the rows go, the selection stays on its message.
+    Store::SyncBatch removed;
+    removed.removedUids = UidSet::fromValues(QList<quint32>{11, 12, 7});
+    apply(removed);
+    QCOMPARE(model.rowCount(), 10);
+    QCOMPARE(selected.data().toString(), QStringLiteral("m6"));
+    QVERIFY(!subjects(model).contains(QStringLiteral("newest")));
+    QVERIFY(!subjects(model).contains(QStringLiteral("m7")));
+
+    // Sorted by flag state, a flag change moves the row.
+    model.sort(MessageListModel::Flagged, Qt::DescendingOrder);
+    Store::SyncBatch flagged;
+    flagged.flagChanges = {{2, Store::MessageFlags{Store::MessageFlags::Flagged, {}}, 0}};
+    apply(flagged);
+    QCOMPARE(model.index(0, MessageListModel::Subject).data().toString(), QStringLiteral("m2"));
+    QCOMPARE(model.rowCount(), 10);
+}
+
+void TestMessageListModel::otherFoldersAreIgnored()
+{
+    MessageListModel model(*m_db);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QVERIFY(model.setFolder(m_folder).ok());
+    Store::SyncBatch elsewhere;
+    elsewhere.messages = {message(1, QStringLiteral("x"), 1)};
+    apply(elsewhere, m_otherFolder);
+    QCOMPARE(model.rowCount(), 0);
+}
+
+QTEST_MAIN(TestMessageListModel)
+#include "tst_messagelistmodel.moc"
