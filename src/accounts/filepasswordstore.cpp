@@ -5,7 +5,9 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QPointer>
 #include <QSaveFile>
+#include <QTimer>
 
 namespace Heron::Accounts {
 
@@ -27,9 +29,13 @@ FilePasswordStore::FilePasswordStore(const QString &profileDirectory, QObject *p
 template <typename T>
 void FilePasswordStore::deliver(std::function<void(Result<T>)> callback, Result<T> result)
 {
-    QMetaObject::invokeMethod(
-            this, [callback = std::move(callback), result = std::move(result)]() { callback(result); },
-            Qt::QueuedConnection);
+    // On the caller's event loop (a timer runs on the thread that starts it), which may be another
+    // thread than the store's; dropped when the store went away first.
+    QTimer::singleShot(0, [self = QPointer<FilePasswordStore>(this), callback = std::move(callback),
+                           result = std::move(result)]() {
+        if (self)
+            callback(result);
+    });
 }
 
 void FilePasswordStore::readPassword(const QString &accountKey, ReadCallback callback)

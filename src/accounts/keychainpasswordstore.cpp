@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "keychainpasswordstore.h"
 
+#include <QPointer>
+
 #include <qt6keychain/keychain.h>
 
 namespace Heron::Accounts {
@@ -46,7 +48,8 @@ KeychainPasswordStore::KeychainPasswordStore(QObject *parent) : PasswordStore(pa
 
 // Jobs in flight are not children of the store: QtKeychain's backends call back into a job
 // after their own asynchronous work, so a job must live until it finishes. It deletes itself
-// then; the connection to this store goes away with the store, so a late answer is dropped.
+// then. Its answer is delivered on the job's thread, the caller's (which may be another than the
+// store's), and dropped when the store went away first.
 KeychainPasswordStore::~KeychainPasswordStore() = default;
 
 void KeychainPasswordStore::readPassword(const QString &accountKey, ReadCallback callback)
@@ -54,18 +57,22 @@ void KeychainPasswordStore::readPassword(const QString &accountKey, ReadCallback
     auto *job = new QKeychain::ReadPasswordJob(service());
     job->setAutoDelete(true);
     job->setKey(accountKey);
-    connect(job, &QKeychain::Job::finished, this, [callback = std::move(callback)](QKeychain::Job *finished) {
-        auto *readJob = static_cast<QKeychain::ReadPasswordJob *>(finished);
-        if (readJob->error() == QKeychain::NoError) {
-            callback(readJob->textData());
-        } else if (readJob->error() == QKeychain::EntryNotFound) {
-            callback(makeError(Error::Code::InvalidInput,
-                               QStringLiteral("The system keychain holds no password for this account. Enter the "
-                                              "password again.")));
-        } else {
-            callback(keychainError(*readJob, QStringLiteral("reading a password")));
-        }
-    });
+    connect(job, &QKeychain::Job::finished, job,
+            [self = QPointer<KeychainPasswordStore>(this), callback = std::move(callback)](QKeychain::Job *finished) {
+                if (!self)
+                    return;
+                auto *readJob = static_cast<QKeychain::ReadPasswordJob *>(finished);
+                if (readJob->error() == QKeychain::NoError) {
+                    callback(readJob->textData());
+                } else if (readJob->error() == QKeychain::EntryNotFound) {
+                    callback(makeError(
+                            Error::Code::InvalidInput,
+                            QStringLiteral("The system keychain holds no password for this account. Enter the "
+                                           "password again.")));
+                } else {
+                    callback(keychainError(*readJob, QStringLiteral("reading a password")));
+                }
+            });
     job->start();
 }
 
@@ -75,12 +82,15 @@ void KeychainPasswordStore::writePassword(const QString &accountKey, const QStri
     job->setAutoDelete(true);
     job->setKey(accountKey);
     job->setTextData(password);
-    connect(job, &QKeychain::Job::finished, this, [callback = std::move(callback)](QKeychain::Job *finished) {
-        if (finished->error() == QKeychain::NoError)
-            callback(true);
-        else
-            callback(keychainError(*finished, QStringLiteral("saving a password")));
-    });
+    connect(job, &QKeychain::Job::finished, job,
+            [self = QPointer<KeychainPasswordStore>(this), callback = std::move(callback)](QKeychain::Job *finished) {
+                if (!self)
+                    return;
+                if (finished->error() == QKeychain::NoError)
+                    callback(true);
+                else
+                    callback(keychainError(*finished, QStringLiteral("saving a password")));
+            });
     job->start();
 }
 
@@ -89,12 +99,15 @@ void KeychainPasswordStore::removePassword(const QString &accountKey, WriteCallb
     auto *job = new QKeychain::DeletePasswordJob(service());
     job->setAutoDelete(true);
     job->setKey(accountKey);
-    connect(job, &QKeychain::Job::finished, this, [callback = std::move(callback)](QKeychain::Job *finished) {
-        if (finished->error() == QKeychain::NoError || finished->error() == QKeychain::EntryNotFound)
-            callback(true);
-        else
-            callback(keychainError(*finished, QStringLiteral("removing a password")));
-    });
+    connect(job, &QKeychain::Job::finished, job,
+            [self = QPointer<KeychainPasswordStore>(this), callback = std::move(callback)](QKeychain::Job *finished) {
+                if (!self)
+                    return;
+                if (finished->error() == QKeychain::NoError || finished->error() == QKeychain::EntryNotFound)
+                    callback(true);
+                else
+                    callback(keychainError(*finished, QStringLiteral("removing a password")));
+            });
     job->start();
 }
 

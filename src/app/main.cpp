@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Entry point: the headless command line (heron --profile DIR <command>), or translations and the main window.
+#include "accounts/profile.h"
 #include "cli/commandline.h"
 #include "core/logging.h"
-#include "mainwindow.h"
+#include "gui/mailbackend.h"
+#include "gui/mainwindow.h"
 
 #include <QApplication>
 #include <QCommandLineOption>
@@ -12,6 +14,9 @@
 #include <QIcon>
 #include <QLibraryInfo>
 #include <QLocale>
+#include <QMessageBox>
+#include <QProcess>
+#include <QStandardPaths>
 #include <QStringList>
 #include <QTranslator>
 
@@ -21,7 +26,7 @@ namespace {
 
 // What the command line asked for.
 struct Options {
-    QString profileDir;  // --profile: where accounts, settings and the store will live (not used yet)
+    QString profileDir;  // --profile: where accounts, settings and the store live
     bool demo = false;   // --demo: open the local demo mailbox
 };
 
@@ -41,10 +46,10 @@ CommandLine describeCommandLine(QCommandLineParser &parser)
                                      QStringLiteral("\n\n") + Heron::Cli::CommandLine::commandsOverview());
     QCommandLineOption help = parser.addHelpOption();
     QCommandLineOption version = parser.addVersionOption();
-    QCommandLineOption profile(QStringLiteral("profile"),
-                               QCoreApplication::translate("CommandLine",
-                                                           "Keep accounts, settings and messages in <dir>."),
-                               QCoreApplication::translate("CommandLine", "dir"));
+    QCommandLineOption profile(
+            QStringLiteral("profile"),
+            QCoreApplication::translate("CommandLine", "Keep accounts, settings and messages in <dir>."),
+            QCoreApplication::translate("CommandLine", "dir"));
     QCommandLineOption demo(QStringLiteral("demo"),
                             QCoreApplication::translate("CommandLine", "Open a local demo mailbox."));
     QCommandLineOption insecurePasswordStore(
@@ -135,17 +140,49 @@ int main(int argc, char *argv[])
     }
 
     Options options;
-    if (parser.isSet(commandLine.profile))
-        options.profileDir = QDir(parser.value(commandLine.profile)).absolutePath();
+    options.profileDir = parser.isSet(commandLine.profile)
+                                 ? QDir(parser.value(commandLine.profile)).absolutePath()
+                                 : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
     options.demo = parser.isSet(commandLine.demo);
-    if (!options.profileDir.isEmpty())
-        qCDebug(lcApp) << "profile directory" << options.profileDir;
+    qCDebug(lcApp) << "profile directory" << options.profileDir;
 
-    Heron::App::MainWindow window;
-    window.show();
     if (options.demo) {
-        qCWarning(lcApp) << "The demo mailbox is not available in this version of Heron.";
-        window.showDemoUnavailable();
+        QMessageBox::information(nullptr, QCoreApplication::translate("Main", "Demo not available"),
+                                 QCoreApplication::translate("Main", "The demo mailbox is not available in this "
+                                                                     "version of Heron."));
+        return 0;
     }
+
+    Heron::Accounts::Profile::Options profileOptions;
+    profileOptions.allowInsecurePasswordStore = parser.isSet(commandLine.insecurePasswordStore);
+    auto profile = Heron::Accounts::Profile::open(options.profileDir, profileOptions);
+    if (!profile) {
+        QMessageBox::critical(nullptr, QCoreApplication::translate("Main", "Heron cannot start"),
+                              QCoreApplication::translate("Main", "The profile in %1 cannot be opened: %2")
+                                      .arg(QDir::toNativeSeparators(options.profileDir), profile.error().message));
+        return 1;
+    }
+    Heron::Gui::MailBackend backend(**profile);
+    Heron::Gui::MainWindow window(&(*profile)->database(), &backend);
+    // The window quits the application once the servers got their LOGOUT.
+    QApplication::setQuitOnLastWindowClosed(false);
+    QObject::connect(&window, &Heron::Gui::MainWindow::closed, &app, &QCoreApplication::quit);
+    QObject::connect(&window, &Heron::Gui::MainWindow::addAccountRequested, &window, [&window, &options] {
+        QMessageBox::information(
+                &window, QCoreApplication::translate("Main", "Add Account"),
+                QCoreApplication::translate("Main", "The account assistant is not part of this version yet. Until "
+                                                    "then, add an account from a terminal, then start Heron again:\n\n"
+                                                    "heron --profile \"%1\" account add --email ADDRESS --host "
+                                                    "IMAP-SERVER")
+                        .arg(QDir::toNativeSeparators(options.profileDir)));
+    });
+    QObject::connect(&window, &Heron::Gui::MainWindow::demoRequested, &window, [&window] {
+        // The demo runs in a process of its own, on a profile of its own.
+        if (!QProcess::startDetached(QCoreApplication::applicationFilePath(), {QStringLiteral("--demo")}))
+            QMessageBox::warning(&window, QCoreApplication::translate("Main", "Demo"),
+                                 QCoreApplication::translate("Main", "The demo could not be started."));
+    });
+    window.show();
+    backend.start();
     return app.exec();
 }

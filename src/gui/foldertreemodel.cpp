@@ -30,9 +30,9 @@ int rankOf(const QString &path, const QString &specialUse)
 {
     if (isInboxPath(path))
         return 0;
-    static const QStringList order = {QStringLiteral("\\Drafts"), QStringLiteral("\\Sent"), QStringLiteral("\\Archive"),
-                                      QStringLiteral("\\Junk"),   QStringLiteral("\\Trash"), QStringLiteral("\\All"),
-                                      QStringLiteral("\\Flagged")};
+    static const QStringList order = {
+            QStringLiteral("\\Drafts"), QStringLiteral("\\Sent"), QStringLiteral("\\Archive"), QStringLiteral("\\Junk"),
+            QStringLiteral("\\Trash"),  QStringLiteral("\\All"),  QStringLiteral("\\Flagged")};
     const qsizetype at = order.indexOf(specialUse);
     return at < 0 ? int(order.size()) + 1 : int(at) + 1;
 }
@@ -331,7 +331,8 @@ void FolderTreeModel::reconcile(Node *parent, const QList<Wanted> &wanted)
 void FolderTreeModel::updateNode(Node *node, const Wanted &wanted)
 {
     const bool changed = node->kind != wanted.kind || node->name != wanted.name ||
-                         node->record.id != wanted.record.id || node->record.messageCount != wanted.record.messageCount ||
+                         node->record.id != wanted.record.id ||
+                         node->record.messageCount != wanted.record.messageCount ||
                          node->record.unreadCount != wanted.record.unreadCount ||
                          node->record.selectedForSync != wanted.record.selectedForSync ||
                          node->record.lastError != wanted.record.lastError ||
@@ -522,7 +523,8 @@ QVariant FolderTreeModel::data(const QModelIndex &index, int role) const
             return node->name;
         }
         return unread > 0 ? QStringLiteral("%1 (%2)").arg(node->name, QLocale().toString(unread)) : node->name;
-    case Qt::EditRole: return node->name;
+    case Qt::EditRole:
+        return node->name;
     case Qt::FontRole: {
         if (node->kind == Kind::Account || unread > 0) {
             QFont font;
@@ -538,14 +540,16 @@ QVariant FolderTreeModel::data(const QModelIndex &index, int role) const
     }
     case Qt::DecorationRole:
         switch (node->kind) {
-        case Kind::AllInboxes: return themeIcon("mail-folder-inbox", QStyle::SP_DriveNetIcon);
+        case Kind::AllInboxes:
+            return themeIcon("mail-folder-inbox", QStyle::SP_DriveNetIcon);
         case Kind::Account:
             if (state == Sync::AccountState::Error)
                 return themeIcon("dialog-error", QStyle::SP_MessageBoxCritical);
             if (state == Sync::AccountState::Offline)
                 return themeIcon("network-offline", QStyle::SP_MessageBoxWarning);
             return themeIcon("network-server", QStyle::SP_DriveNetIcon);
-        case Kind::Placeholder: return themeIcon("folder", QStyle::SP_DirIcon);
+        case Kind::Placeholder:
+            return themeIcon("folder", QStyle::SP_DirIcon);
         case Kind::Folder:
             if (inProgress)
                 return themeIcon("view-refresh", QStyle::SP_BrowserReload);
@@ -561,9 +565,9 @@ QVariant FolderTreeModel::data(const QModelIndex &index, int role) const
             return tr("The inboxes of every account, together");
         if (node->kind == Kind::Placeholder)
             return node->key;
-        QStringList lines = {record.listing.path,
-                             tr("%1 messages, %2 unread")
-                                     .arg(QLocale().toString(record.messageCount), QLocale().toString(unread))};
+        QStringList lines = {
+                record.listing.path,
+                tr("%1 messages, %2 unread").arg(QLocale().toString(record.messageCount), QLocale().toString(unread))};
         if (!record.selectedForSync)
             lines.append(tr("Not synchronized"));
         if (inProgress)
@@ -572,18 +576,30 @@ QVariant FolderTreeModel::data(const QModelIndex &index, int role) const
             lines.append(record.lastError);
         return lines.join(QLatin1Char('\n'));
     }
-    case KindRole: return int(node->kind);
-    case FolderIdRole: return node->kind == Kind::Folder ? record.id : qint64(0);
-    case AccountIdRole: return node->accountId;
-    case UnreadCountRole: return unread;
-    case MessageCountRole: return record.messageCount;
-    case SpecialUseRole: return record.listing.specialUse;
-    case PathRole: return node->kind == Kind::Folder || node->kind == Kind::Placeholder ? node->key : QString();
-    case SelectedForSyncRole: return record.selectedForSync;
-    case SyncStateRole: return int(state);
-    case ErrorRole: return record.lastError;
-    case SelectableRole: return node->selectable();
-    default: return {};
+    case KindRole:
+        return int(node->kind);
+    case FolderIdRole:
+        return node->kind == Kind::Folder ? record.id : qint64(0);
+    case AccountIdRole:
+        return node->accountId;
+    case UnreadCountRole:
+        return unread;
+    case MessageCountRole:
+        return record.messageCount;
+    case SpecialUseRole:
+        return record.listing.specialUse;
+    case PathRole:
+        return node->kind == Kind::Folder || node->kind == Kind::Placeholder ? node->key : QString();
+    case SelectedForSyncRole:
+        return record.selectedForSync;
+    case SyncStateRole:
+        return int(state);
+    case ErrorRole:
+        return record.lastError;
+    case SelectableRole:
+        return node->selectable();
+    default:
+        return {};
     }
 }
 

@@ -14,7 +14,7 @@
 
 namespace Heron::Store {
 class Database;
-}
+}  // namespace Heron::Store
 
 namespace Heron::Gui {
 

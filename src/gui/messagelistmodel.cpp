@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "messagelistmodel.h"
 
+#include "foldertreemodel.h"
 #include "store/database.h"
 #include "store/messagemetadata.h"
 #include "store/messagerows.h"
+#include "store/messagestore.h"
 #include "store/storenotifier.h"
 
 #include <QFont>
 #include <QLocale>
+#include <QMimeData>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTimeZone>
@@ -51,14 +54,19 @@ QString MessageListModel::orderColumn() const
 {
     const QString addresses = m_showRecipients ? QStringLiteral("to_addrs") : QStringLiteral("from_addrs");
     switch (m_sortColumn) {
-    case Flagged: return QStringLiteral("(flags & %1)").arg(Store::MessageFlags::Flagged);
-    case Attachment: return QStringLiteral("has_attachments");
+    case Flagged:
+        return QStringLiteral("(flags & %1)").arg(Store::MessageFlags::Flagged);
+    case Attachment:
+        return QStringLiteral("has_attachments");
     case Correspondent:
         return QStringLiteral("lower(coalesce(nullif(json_extract(%1, '$[0].n'), ''), json_extract(%1, '$[0].e'), ''))")
                 .arg(addresses);
-    case Subject: return QStringLiteral("lower(subject)");
-    case Size: return QStringLiteral("size");
-    default: return QStringLiteral("coalesce(date, internal_date, 0)");
+    case Subject:
+        return QStringLiteral("lower(subject)");
+    case Size:
+        return QStringLiteral("size");
+    default:
+        return QStringLiteral("coalesce(date, internal_date, 0)");
     }
 }
 
@@ -75,26 +83,62 @@ bool MessageListModel::keyLess(const Key &a, const Key &b) const
 
 Result<bool> MessageListModel::setFolder(qint64 folderId, bool showRecipients)
 {
+    return setFolders({folderId}, showRecipients);
+}
+
+Result<bool> MessageListModel::setFolders(const QList<qint64> &folderIds, bool showRecipients)
+{
     // The sort key of the correspondent column depends on which addresses are shown.
     m_showRecipients = showRecipients;
     QSqlQuery query(m_database.connection());
     query.setForwardOnly(true);
     const QString direction = m_sortOrder == Qt::AscendingOrder ? QStringLiteral("ASC") : QStringLiteral("DESC");
-    query.prepare(QStringLiteral("SELECT id, %1 FROM messages WHERE folder_id = ? ORDER BY 2 %2, id %2")
-                          .arg(orderColumn(), direction));
-    query.addBindValue(folderId);
+    query.prepare(QStringLiteral("SELECT id, %1 FROM messages WHERE folder_id IN (%2) ORDER BY 2 %3, id %3")
+                          .arg(orderColumn(), placeholders(qMax<qsizetype>(1, folderIds.size())), direction));
+    if (folderIds.isEmpty())
+        query.addBindValue(0);
+    for (qint64 folderId : folderIds)
+        query.addBindValue(folderId);
     if (!query.exec())
         return makeError(Error::Code::Io, tr("Cannot list the folder's messages: %1").arg(query.lastError().text()));
     QList<Key> keys;
     while (query.next())
         keys.append({query.value(1), query.value(0).toLongLong()});
+    show(std::move(keys), folderIds, false);
+    return true;
+}
+
+Result<bool> MessageListModel::setMessages(const QList<qint64> &messageIds)
+{
+    m_showRecipients = false;
+    auto keys = keysOf(messageIds);
+    if (!keys)
+        return keys.error();
+    QList<Key> sorted = std::move(keys).value();
+    std::sort(sorted.begin(), sorted.end(), [this](const Key &a, const Key &b) { return keyLess(a, b); });
+    show(std::move(sorted), {}, true);
+    return true;
+}
+
+void MessageListModel::clear()
+{
+    show({}, {}, false);
+}
+
+void MessageListModel::show(QList<Key> keys, const QList<qint64> &folderIds, bool searchResults)
+{
     beginResetModel();
-    m_folderId = folderId;
+    m_folderIds = folderIds;
+    m_searchResults = searchResults;
     m_keys = std::move(keys);
     m_rows.clear();
     m_rowOfId.clear();
     endResetModel();
-    return true;
+}
+
+bool MessageListModel::watches(qint64 folderId) const
+{
+    return m_searchResults || m_folderIds.contains(folderId);
 }
 
 void MessageListModel::sort(int column, Qt::SortOrder order)
@@ -135,9 +179,8 @@ Result<QList<MessageListModel::Key>> MessageListModel::keysOf(const QList<qint64
     query.setForwardOnly(true);
     for (qsizetype at = 0; at < ids.size(); at += kPageSize) {
         const qsizetype count = std::min<qsizetype>(kPageSize, ids.size() - at);
-        query.prepare(QStringLiteral("SELECT id, %1 FROM messages WHERE folder_id = ? AND id IN (%2)")
-                              .arg(orderColumn(), placeholders(count)));
-        query.addBindValue(m_folderId);
+        query.prepare(
+                QStringLiteral("SELECT id, %1 FROM messages WHERE id IN (%2)").arg(orderColumn(), placeholders(count)));
         for (qsizetype i = at; i < at + count; ++i)
             query.addBindValue(ids.at(i));
         if (!query.exec())
@@ -227,8 +270,10 @@ QVariant MessageListModel::data(const QModelIndex &index, int role) const
     const Row &row = *found;
     const bool unread = (row.flags & Store::MessageFlags::Seen) == 0;
     switch (role) {
-    case UnreadRole: return unread;
-    case FlaggedRole: return (row.flags & Store::MessageFlags::Flagged) != 0;
+    case UnreadRole:
+        return unread;
+    case FlaggedRole:
+        return (row.flags & Store::MessageFlags::Flagged) != 0;
     case Qt::FontRole:
         if (unread) {
             QFont font;
@@ -240,46 +285,70 @@ QVariant MessageListModel::data(const QModelIndex &index, int role) const
         return index.column() == Correspondent ? QVariant(row.correspondentTooltip) : QVariant();
     case Qt::DisplayRole:
         switch (index.column()) {
-        case Flagged: return (row.flags & Store::MessageFlags::Flagged) ? QStringLiteral("\u2691") : QString();
-        case Attachment: return row.hasAttachments ? QStringLiteral("\U0001F4CE") : QString();
-        case Correspondent: return row.correspondent;
-        case Subject: return row.subject;
+        case Flagged:
+            return (row.flags & Store::MessageFlags::Flagged) ? QStringLiteral("\u2691") : QString();
+        case Attachment:
+            return row.hasAttachments ? QStringLiteral("\U0001F4CE") : QString();
+        case Correspondent:
+            return row.correspondent;
+        case Subject:
+            return row.subject;
         case Date:
             if (!row.date.isValid())
                 return QString();
             return row.date.date() == QDate::currentDate() ? QLocale().toString(row.date.time(), QLocale::ShortFormat)
                                                            : QLocale().toString(row.date.date(), QLocale::ShortFormat);
-        case Size: return QLocale().formattedDataSize(row.size);
-        default: return {};
+        case Size:
+            return QLocale().formattedDataSize(row.size);
+        default:
+            return {};
         }
-    default: return {};
+    default:
+        return {};
     }
 }
 
 QVariant MessageListModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+    if (orientation != Qt::Horizontal)
+        return {};
+    // The two narrow columns show their symbol; the name is in the tooltip and for screen readers.
+    if (role == Qt::DisplayRole && section == Flagged)
+        return QStringLiteral("\u2691");
+    if (role == Qt::DisplayRole && section == Attachment)
+        return QStringLiteral("\U0001F4CE");
+    if (role != Qt::DisplayRole && role != Qt::ToolTipRole && role != Qt::AccessibleTextRole)
         return {};
     switch (section) {
-    case Flagged: return tr("Flagged");
-    case Attachment: return tr("Attachment");
-    case Correspondent: return m_showRecipients ? tr("To") : tr("From");
-    case Subject: return tr("Subject");
-    case Date: return tr("Date");
-    case Size: return tr("Size");
-    default: return {};
+    case Flagged:
+        return tr("Flagged");
+    case Attachment:
+        return tr("Attachment");
+    case Correspondent:
+        return m_showRecipients ? tr("To") : tr("From");
+    case Subject:
+        return tr("Subject");
+    case Date:
+        return tr("Date");
+    case Size:
+        return tr("Size");
+    default:
+        return {};
     }
 }
 
 void MessageListModel::onInserted(qint64 folderId, const QList<qint64> &ids)
 {
-    if (folderId != m_folderId || ids.isEmpty())
+    if (m_searchResults || !watches(folderId) || ids.isEmpty())
         return;
-    auto keys = keysOf(ids);
-    if (!keys)
-        return;
+    if (auto keys = keysOf(ids); keys)
+        insertKeys(*keys);
+}
+
+void MessageListModel::insertKeys(const QList<Key> &keys)
+{
     QList<Key> added;
-    for (const Key &key : std::as_const(*keys)) {
+    for (const Key &key : keys) {
         if (rowOf(key.id) < 0)
             added.append(key);
     }
@@ -310,8 +379,12 @@ void MessageListModel::onInserted(qint64 folderId, const QList<qint64> &ids)
 
 void MessageListModel::onRemoved(qint64 folderId, const QList<qint64> &ids)
 {
-    if (folderId != m_folderId)
-        return;
+    if (watches(folderId))
+        removeIds(ids);
+}
+
+void MessageListModel::removeIds(const QList<qint64> &ids)
+{
     QList<int> rows;
     for (qint64 id : ids) {
         const int row = rowOf(id);
@@ -337,27 +410,69 @@ void MessageListModel::onRemoved(qint64 folderId, const QList<qint64> &ids)
 
 void MessageListModel::onChanged(qint64 folderId, const QList<qint64> &ids)
 {
-    if (folderId != m_folderId || ids.isEmpty())
+    if (!watches(folderId) || ids.isEmpty())
         return;
     auto keys = keysOf(ids);
     if (!keys)
         return;
-    QList<qint64> moved;
+    QList<Key> moved;
     for (const Key &key : std::as_const(*keys)) {
         m_rows.remove(key.id);
         const int row = rowOf(key.id);
         if (row < 0)
             continue;
         if (QVariant::compare(m_keys.at(row).value, key.value) != QPartialOrdering::Equivalent) {
-            moved.append(key.id);  // its place in the order changed
+            moved.append(key);  // its place in the order changed
             continue;
         }
         Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
     }
     if (!moved.isEmpty()) {
-        onRemoved(folderId, moved);
-        onInserted(folderId, moved);
+        QList<qint64> movedIds;
+        for (const Key &key : std::as_const(moved))
+            movedIds.append(key.id);
+        removeIds(movedIds);
+        insertKeys(moved);
     }
+}
+
+Qt::ItemFlags MessageListModel::flags(const QModelIndex &index) const
+{
+    Qt::ItemFlags flags = QAbstractTableModel::flags(index);
+    if (index.isValid())
+        flags |= Qt::ItemIsDragEnabled;
+    return flags;
+}
+
+QStringList MessageListModel::mimeTypes() const
+{
+    return {FolderTreeModel::messageIdsMimeType()};
+}
+
+Qt::DropActions MessageListModel::supportedDragActions() const
+{
+    return Qt::MoveAction | Qt::CopyAction;
+}
+
+QMimeData *MessageListModel::mimeData(const QModelIndexList &indexes) const
+{
+    QList<qint64> ids;
+    for (const QModelIndex &index : indexes) {
+        const qint64 id = messageId(index.row());
+        if (id && !ids.contains(id))
+            ids.append(id);
+    }
+    auto locations = Store::MessageStore(m_database).locations(ids);
+    if (!locations || locations->isEmpty())
+        return nullptr;
+    const qint64 accountId = locations->constFirst().accountId;
+    for (const Store::MessageStore::Location &location : std::as_const(*locations)) {
+        if (location.accountId != accountId)
+            return nullptr;
+    }
+    auto *data = new QMimeData;
+    data->setData(FolderTreeModel::messageIdsMimeType(), FolderTreeModel::encodeMessageIds(accountId, ids));
+    return data;
 }
 
 }  // namespace Heron::Gui

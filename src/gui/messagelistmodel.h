@@ -10,7 +10,7 @@
 
 namespace Heron::Store {
 class Database;
-}
+}  // namespace Heron::Store
 
 namespace Heron::Gui {
 
@@ -27,7 +27,16 @@ public:
 
     // Shows the folder; recipients instead of senders (Sent, Drafts) when asked.
     Result<bool> setFolder(qint64 folderId, bool showRecipients = false);
-    qint64 folderId() const { return m_folderId; }
+    // Shows the messages of several folders together ("All inboxes").
+    Result<bool> setFolders(const QList<qint64> &folderIds, bool showRecipients = false);
+    // Shows exactly these messages (search results), in the current sort order; later store
+    // notices change and remove them but add none.
+    Result<bool> setMessages(const QList<qint64> &messageIds);
+    // Shows nothing.
+    void clear();
+    // The folder shown, when exactly one is; 0 otherwise.
+    qint64 folderId() const { return m_folderIds.size() == 1 ? m_folderIds.constFirst() : 0; }
+    bool showsSearchResults() const { return m_searchResults; }
 
     qint64 messageId(int row) const;
     int rowOf(qint64 messageId) const;  // -1 when not shown
@@ -37,6 +46,12 @@ public:
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
     void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
+    Qt::ItemFlags flags(const QModelIndex &index) const override;
+    QStringList mimeTypes() const override;
+    // Dragged rows carry their store ids and their account (FolderTreeModel::encodeMessageIds);
+    // rows of several accounts cannot be dragged together.
+    QMimeData *mimeData(const QModelIndexList &indexes) const override;
+    Qt::DropActions supportedDragActions() const override;
 
     static constexpr int kPageSize = 200;
 
@@ -59,12 +74,17 @@ private:
     bool keyLess(const Key &a, const Key &b) const;
     Result<QList<Key>> keysOf(const QList<qint64> &ids) const;
     void loadPage(int row) const;
+    void show(QList<Key> keys, const QList<qint64> &folderIds, bool searchResults);
+    bool watches(qint64 folderId) const;
+    void insertKeys(const QList<Key> &keys);
+    void removeIds(const QList<qint64> &ids);
     void onInserted(qint64 folderId, const QList<qint64> &ids);
     void onChanged(qint64 folderId, const QList<qint64> &ids);
     void onRemoved(qint64 folderId, const QList<qint64> &ids);
 
     Store::Database &m_database;
-    qint64 m_folderId = 0;
+    QList<qint64> m_folderIds;
+    bool m_searchResults = false;
     bool m_showRecipients = false;
     int m_sortColumn = Date;
     Qt::SortOrder m_sortOrder = Qt::DescendingOrder;

@@ -9,7 +9,10 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QTemporaryDir>
+#include <QThread>
 #include <QTest>
+
+#include <atomic>
 
 #include <optional>
 
@@ -198,6 +201,32 @@ private Q_SLOTS:
         store.removePassword(QStringLiteral("key-a"), [&](Result<bool>) { ++calls; });
         QCOMPARE(calls, 0);
         QTRY_COMPARE(calls, 4);
+    }
+
+    // A sync engine on a worker thread reads passwords from the profile's store, which lives on
+    // the GUI thread: the answer must come on the worker, where the engine's objects live.
+    void fileStoreAnswersOnTheCallingThread()
+    {
+        QTemporaryDir dir;
+        FilePasswordStore store(dir.path());
+        QVERIFY(writeNow(store, QStringLiteral("key-a"), QStringLiteral("x")).ok());
+        QThread worker;
+        worker.start();
+        QObject context;
+        context.moveToThread(&worker);
+        std::atomic<QThread *> answeredOn = nullptr;
+        std::atomic<bool> answered = false;
+        QMetaObject::invokeMethod(&context, [&] {
+            store.readPassword(QStringLiteral("key-a"), [&](Result<QString> password) {
+                answeredOn = QThread::currentThread();
+                answered = password.ok() && *password == QStringLiteral("x");
+            });
+        });
+        QTRY_VERIFY(answeredOn.load() != nullptr);
+        QCOMPARE(answeredOn.load(), &worker);
+        QVERIFY(answered);
+        worker.quit();
+        worker.wait();
     }
 
     void fileStoreDropsCallbacksAfterDestruction()

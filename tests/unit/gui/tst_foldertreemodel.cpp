@@ -69,11 +69,11 @@ void TestFolderTreeModel::init()
     m_db = std::move(opened.value());
     m_account = *Store::AccountStore(*m_db).add(QStringLiteral("acct"), QStringLiteral("Work account"));
     auto folders = Store::FolderStore(*m_db).upsertFolders(
-            m_account, {listing(QStringLiteral("INBOX")), listing(QStringLiteral("Archive/2024")),
-                        listing(QStringLiteral("Work")), listing(QStringLiteral("Sent"), QStringLiteral("\\Sent")),
-                        listing(QStringLiteral("Trash"), QStringLiteral("\\Trash")),
-                        listing(QStringLiteral("Work/Projects")),
-                        listing(QStringLiteral("Lists"), {}, {QStringLiteral("\\Noselect")})});
+            m_account,
+            {listing(QStringLiteral("INBOX")), listing(QStringLiteral("Archive/2024")), listing(QStringLiteral("Work")),
+             listing(QStringLiteral("Sent"), QStringLiteral("\\Sent")),
+             listing(QStringLiteral("Trash"), QStringLiteral("\\Trash")), listing(QStringLiteral("Work/Projects")),
+             listing(QStringLiteral("Lists"), {}, {QStringLiteral("\\Noselect")})});
     QVERIFY(folders.ok());
     m_folders = *folders;
 }
@@ -117,9 +117,9 @@ void TestFolderTreeModel::buildsTheTreeInOrder()
 
     // INBOX first, then special-use folders, then the rest by name; a missing parent is a
     // placeholder that cannot hold messages.
-    QCOMPARE(childNames(model, account), (QStringList{QStringLiteral("Inbox"), QStringLiteral("Sent"),
-                                                      QStringLiteral("Trash"), QStringLiteral("Archive"),
-                                                      QStringLiteral("Lists"), QStringLiteral("Work")}));
+    QCOMPARE(childNames(model, account),
+             (QStringList{QStringLiteral("Inbox"), QStringLiteral("Sent"), QStringLiteral("Trash"),
+                          QStringLiteral("Archive"), QStringLiteral("Lists"), QStringLiteral("Work")}));
     const QModelIndex archive = model.index(3, 0, account);
     QCOMPARE(archive.data(FolderTreeModel::KindRole).toInt(), int(FolderTreeModel::Kind::Placeholder));
     QVERIFY(!(model.flags(archive) & Qt::ItemIsSelectable));
@@ -256,9 +256,15 @@ void TestFolderTreeModel::syncStateIsShown()
     QCOMPARE(model.indexOfAccount(m_account).data().toString(), QStringLiteral("Work account (offline)"));
     model.setAccountState(m_account, Sync::AccountState::Syncing);
     model.setFolderInProgress(m_account, m_folders.at(0));
-    QVERIFY(model.indexOfFolder(m_folders.at(0)).data(Qt::ToolTipRole).toString().contains(QStringLiteral("Synchronizing")));
+    QVERIFY(model.indexOfFolder(m_folders.at(0))
+                    .data(Qt::ToolTipRole)
+                    .toString()
+                    .contains(QStringLiteral("Synchronizing")));
     model.setAccountState(m_account, Sync::AccountState::Idle);
-    QVERIFY(!model.indexOfFolder(m_folders.at(0)).data(Qt::ToolTipRole).toString().contains(QStringLiteral("Synchronizing")));
+    QVERIFY(!model.indexOfFolder(m_folders.at(0))
+                     .data(Qt::ToolTipRole)
+                     .toString()
+                     .contains(QStringLiteral("Synchronizing")));
     QCOMPARE(model.indexOfAccount(m_account).data().toString(), QStringLiteral("Work account"));
     QVERIFY(changed.size() >= 4);
 }
