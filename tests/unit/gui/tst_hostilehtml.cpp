@@ -8,8 +8,8 @@
 // zeros before it mean something.
 #include "gui/messagebrowser.h"
 #include "gui/messageview.h"
+#include "unit/gui/pngbytes.h"
 
-#include <QBuffer>
 #include <QDir>
 #include <QNetworkProxyFactory>
 #include <QPushButton>
@@ -32,17 +32,6 @@ namespace {
 
 // How long a rendered message gets to misbehave before the sink is checked.
 constexpr int kQuietMs = 150;
-
-QByteArray png(int width, int height)
-{
-    QImage image(width, height, QImage::Format_RGB32);
-    image.fill(Qt::blue);
-    QByteArray bytes;
-    QBuffer buffer(&bytes);
-    buffer.open(QIODevice::WriteOnly);
-    image.save(&buffer, "PNG");
-    return bytes;
-}
 
 // An HTTP server on a random loopback port that counts every connection and request and answers
 // each request with a small PNG.
@@ -68,7 +57,7 @@ public:
 
     static const QByteArray &image()
     {
-        static const QByteArray bytes = png(2, 3);
+        static const QByteArray bytes = Test::pngBytes(2, 3);
         return bytes;
     }
 
@@ -193,7 +182,7 @@ void TestHostileHtml::answerParts(MessageView *view)
         if (section == QLatin1String("1"))
             view->partArrived(id, section, m_html.value(id));
         else
-            view->partArrived(id, section, png(4, 4));
+            view->partArrived(id, section, Test::pngBytes(4, 4));
     });
 }
 

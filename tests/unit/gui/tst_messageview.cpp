@@ -4,9 +4,9 @@
 // message on screen, the attachment list, and the notice of a delivery report.
 #include "gui/messagebrowser.h"
 #include "gui/messageview.h"
+#include "unit/gui/pngbytes.h"
 #include "gui/plaintexthtml.h"
 
-#include <QBuffer>
 #include <QLabel>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -47,17 +47,6 @@ Store::MessageMetadata message(qint64 id, const QList<Store::MessagePart> &parts
     result.date = QDateTime(QDate(2024, 3, 1), QTime(9, 30), QTimeZone(3600));
     result.parts = parts;
     return result;
-}
-
-QByteArray png(int width, int height)
-{
-    QImage image(width, height, QImage::Format_RGB32);
-    image.fill(Qt::red);
-    QByteArray bytes;
-    QBuffer buffer(&bytes);
-    buffer.open(QIODevice::WriteOnly);
-    image.save(&buffer, "PNG");
-    return bytes;
 }
 
 MessageBrowser *body(MessageView &view)
@@ -307,14 +296,14 @@ void TestMessageView::cidImagesComeOnlyFromTheMessageOnScreen()
     QCOMPARE(needed.at(1).at(0).toLongLong(), 1);
     QCOMPARE(needed.at(1).at(1).toString(), QStringLiteral("2"));
     QCOMPARE(imageSize(body(view), "cid:logo@example"), QSize(1, 1));
-    view.partArrived(1, QStringLiteral("2"), png(3, 2));
+    view.partArrived(1, QStringLiteral("2"), Test::pngBytes(3, 2));
     QCOMPARE(imageSize(body(view), "cid:logo@example"), QSize(3, 2));
     QCOMPARE(body(view)->document()->resource(QTextDocument::ImageResource, QUrl(QStringLiteral("cid:logo@example")))
                      .value<QImage>()
                      .size(),
              QSize(3, 2));
     // Parts nobody asked for are not shown, whatever their content id.
-    view.partArrived(1, QStringLiteral("3"), png(9, 9));
+    view.partArrived(1, QStringLiteral("3"), Test::pngBytes(9, 9));
     QCOMPARE(imageSize(body(view), "cid:blob@example"), QSize(1, 1));
 
     // Another message with the same content id does not see the first one's image.
@@ -327,9 +316,9 @@ void TestMessageView::cidImagesComeOnlyFromTheMessageOnScreen()
                      .value<QImage>()
                      .size(),
              QSize(1, 1));
-    view.partArrived(1, QStringLiteral("2"), png(3, 2));
+    view.partArrived(1, QStringLiteral("2"), Test::pngBytes(3, 2));
     QCOMPARE(imageSize(body(view), "cid:logo@example"), QSize(1, 1));
-    view.partArrived(2, QStringLiteral("2"), png(5, 4));
+    view.partArrived(2, QStringLiteral("2"), Test::pngBytes(5, 4));
     QCOMPARE(imageSize(body(view), "cid:logo@example"), QSize(5, 4));
 
     // Bytes that are no raster image (here SVG, which can load files) show nothing.
