@@ -152,7 +152,8 @@ void RemoteImageFetcher::fail(QNetworkReply *reply, const QString &reason)
     const QUrl url = it->url;
     m_transfers.erase(it);
     disconnect(reply, nullptr, this, nullptr);
-    reply->abort();
+    // Not abort(): this runs inside the reply's own signals, where aborting trips Qt up. Deleting
+    // the reply closes its connection; until then it reads at most its buffer, and no one listens.
     reply->deleteLater();
     qCDebug(lcGui) << "Remote image not loaded:" << reason;
     Q_EMIT fetchFailed(url, reason);

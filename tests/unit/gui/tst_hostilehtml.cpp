@@ -8,6 +8,7 @@
 // zeros before it mean something.
 #include "gui/messagebrowser.h"
 #include "gui/messageview.h"
+#include "unit/gui/httpsink.h"
 #include "unit/gui/pngbytes.h"
 
 #include <QDir>
@@ -15,8 +16,6 @@
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSignalSpy>
-#include <QTcpServer>
-#include <QTcpSocket>
 #include <QTest>
 #include <QTextBlock>
 #include <QTextDocument>
@@ -32,56 +31,6 @@ namespace {
 
 // How long a rendered message gets to misbehave before the sink is checked.
 constexpr int kQuietMs = 150;
-
-// An HTTP server on a random loopback port that counts every connection and request and answers
-// each request with a small PNG.
-class HttpSink : public QObject {
-public:
-    HttpSink()
-    {
-        connect(&m_server, &QTcpServer::newConnection, this, [this] {
-            while (QTcpSocket *socket = m_server.nextPendingConnection()) {
-                ++m_connections;
-                connect(socket, &QTcpSocket::readyRead, this, [this, socket] { onReadyRead(socket); });
-                connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-            }
-        });
-    }
-
-    bool listen() { return m_server.listen(QHostAddress::LocalHost, 0); }
-    QString base() const { return QStringLiteral("http://%1").arg(host()); }
-    QString host() const { return QStringLiteral("127.0.0.1:%1").arg(m_server.serverPort()); }
-    int connections() const { return m_connections; }
-    QStringList paths() const { return m_paths; }
-    bool touched() const { return m_connections > 0 || !m_paths.isEmpty(); }
-
-    static const QByteArray &image()
-    {
-        static const QByteArray bytes = Test::pngBytes(2, 3);
-        return bytes;
-    }
-
-private:
-    void onReadyRead(QTcpSocket *socket)
-    {
-        QByteArray &buffer = m_buffers[socket];
-        buffer += socket->readAll();
-        for (qsizetype end = buffer.indexOf("\r\n\r\n"); end >= 0; end = buffer.indexOf("\r\n\r\n")) {
-            const QByteArray head = buffer.left(end);
-            buffer.remove(0, end + 4);
-            const QList<QByteArray> requestLine = head.left(head.indexOf("\r\n")).split(' ');
-            m_paths.append(QString::fromLatin1(requestLine.value(1)));
-            socket->write("HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nConnection: close\r\nContent-Length: " +
-                          QByteArray::number(image().size()) + "\r\n\r\n" + image());
-            socket->disconnectFromHost();
-        }
-    }
-
-    QTcpServer m_server;
-    QHash<QTcpSocket *, QByteArray> m_buffers;
-    int m_connections = 0;
-    QStringList m_paths;
-};
 
 // Links of a document with the document position of their first character.
 QList<std::pair<int, QString>> anchors(const QTextDocument *document)
@@ -123,7 +72,7 @@ private:
     Store::MessageMetadata message(const QString &html);
     void answerParts(MessageView *view);
 
-    HttpSink m_sink;
+    Test::HttpSink m_sink;
     QHash<qint64, QByteArray> m_html;  // message id → its HTML part
     qint64 m_nextId = 1;
     std::vector<std::unique_ptr<MessageView>> m_views;  // kept shown until the end, still able to misbehave
