@@ -93,6 +93,7 @@ private Q_SLOTS:
     void textThatFailsToLoadSaysSo();
     void htmlIsSanitizedAndRemoteContentCounted();
     void cidImagesComeOnlyFromTheMessageOnScreen();
+    void arrivedImageIsPainted();
     void attachmentList();
     void attachmentProgressAndFailure();
     void deliveryReportNotice();
@@ -326,6 +327,29 @@ void TestMessageView::cidImagesComeOnlyFromTheMessageOnScreen()
     view.partArrived(3, QStringLiteral("1"), html);
     view.partArrived(3, QStringLiteral("2"), "<svg xmlns=\"http://www.w3.org/2000/svg\"><image href=\"/etc/x.png\"/></svg>");
     QCOMPARE(imageSize(body(view), "cid:logo@example"), QSize(1, 1));
+}
+
+void TestMessageView::arrivedImageIsPainted()
+{
+    MessageView view;
+    view.resize(400, 400);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    view.showMessage(message(1, {part("1", "text/html"), part("2", "image/png", "logo@example")}));
+    // No size in the markup: the layout must make room for the image once it is here.
+    view.partArrived(1, QStringLiteral("1"), "<p><img src=\"cid:logo@example\"></p>");
+    const auto redPixels = [&view] {
+        const QImage shot = body(view)->viewport()->grab().toImage();
+        int count = 0;
+        for (int y = 0; y < std::min(shot.height(), 100); ++y) {
+            for (int x = 0; x < std::min(shot.width(), 100); ++x)
+                count += shot.pixelColor(x, y) == QColor(Qt::red) ? 1 : 0;
+        }
+        return count;
+    };
+    QCOMPARE(redPixels(), 0);
+    view.partArrived(1, QStringLiteral("2"), Test::pngBytes(30, 20));
+    QTRY_COMPARE(redPixels(), 30 * 20);
 }
 
 void TestMessageView::attachmentList()
