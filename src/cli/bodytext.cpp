@@ -8,17 +8,6 @@ namespace Heron::Cli {
 
 namespace {
 
-std::optional<Store::MessagePart> firstOfType(const Store::MessageMetadata &message, QLatin1String type)
-{
-    for (const Store::MessagePart &part : message.parts) {
-        if (part.isAttachment || part.disposition.compare(QLatin1String("attachment"), Qt::CaseInsensitive) == 0)
-            continue;
-        if (part.mimeType.compare(type, Qt::CaseInsensitive) == 0)
-            return part;
-    }
-    return std::nullopt;
-}
-
 QString decodeEntity(const QString &name)
 {
     if (name.startsWith(QLatin1Char('#'))) {
@@ -48,13 +37,6 @@ QString decodeEntity(const QString &name)
 }
 
 }  // namespace
-
-std::optional<Store::MessagePart> textPart(const Store::MessageMetadata &message)
-{
-    if (auto plain = firstOfType(message, QLatin1String("text/plain")))
-        return plain;
-    return firstOfType(message, QLatin1String("text/html"));
-}
 
 QString htmlToText(const QString &html)
 {

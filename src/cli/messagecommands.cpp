@@ -8,6 +8,7 @@
 #include "store/folderstore.h"
 #include "store/messagestore.h"
 #include "store/searchquery.h"
+#include "store/textpart.h"
 #include "sync/partfetcher.h"
 
 #include <QCommandLineParser>
@@ -187,7 +188,7 @@ int show(Context &context, const QCommandLineParser &parser)
     }
     console.out(QString());
 
-    const std::optional<Store::MessagePart> part = textPart(*message);
+    const std::optional<Store::MessagePart> part = Store::textPart(*message);
     if (!part) {
         console.out(QStringLiteral("(This message has no text to show; its parts are listed above.)"));
         return kExitSuccess;
