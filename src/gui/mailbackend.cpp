@@ -12,6 +12,7 @@
 
 #include <QHash>
 #include <QPointer>
+#include <QSaveFile>
 #include <QTimer>
 
 #include <map>
@@ -60,8 +61,19 @@ MailBackend::MailBackend(Accounts::Profile &profile, QObject *parent) : QObject(
     connect(m_engine, &Sync::SyncEngine::partFetched, m_engine,
             [this, requests](quint64 requestId, const QByteArray &content) {
                 const PartRequest request = requests->take(requestId);
-                if (request.messageId)
+                if (!request.messageId)
+                    return;
+                if (request.savePath.isEmpty()) {
                     Q_EMIT partArrived(request.messageId, request.section, content);
+                    return;
+                }
+                QSaveFile file(request.savePath);
+                if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size() || !file.commit()) {
+                    Q_EMIT partFailed(request.messageId, request.section,
+                                      tr("Cannot write %1: %2").arg(request.savePath, file.errorString()));
+                    return;
+                }
+                Q_EMIT partSaved(request.messageId, request.section, request.savePath);
             });
     connect(m_engine, &Sync::SyncEngine::partFailed, m_engine, [this, requests](quint64 requestId, const Error &error) {
         const PartRequest request = requests->take(requestId);
@@ -156,7 +168,15 @@ void MailBackend::fetchPart(qint64 messageId, const QString &section)
     onWorker([engine = m_engine, requests = m_partRequests, messageId, section] {
         // The engine answers later (queued), so the request is known before its answer.
         const quint64 requestId = engine->fetchPart(messageId, section);
-        requests->insert(requestId, {messageId, section});
+        requests->insert(requestId, {messageId, section, {}});
+    });
+}
+
+void MailBackend::savePart(qint64 messageId, const QString &section, const QString &filePath)
+{
+    onWorker([engine = m_engine, requests = m_partRequests, messageId, section, filePath] {
+        const quint64 requestId = engine->fetchPart(messageId, section);
+        requests->insert(requestId, {messageId, section, filePath});
     });
 }
 

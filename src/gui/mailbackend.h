@@ -46,6 +46,9 @@ public:
 
     // Fetches a body part through the content cache; partArrived() or partFailed() follows.
     void fetchPart(qint64 messageId, const QString &section);
+    // Fetches a part and writes it to the file (atomically, on the worker thread); partSaved()
+    // or partFailed() follows, with partProgress() meanwhile.
+    void savePart(qint64 messageId, const QString &section, const QString &filePath);
 
     // Journaled actions (Sync::LocalActions): applied to the store at once, then on the server.
     // Failures arrive as actionFailed(), in plain words.
@@ -62,6 +65,7 @@ Q_SIGNALS:
     void partArrived(qint64 messageId, const QString &section, const QByteArray &content);
     void partProgress(qint64 messageId, const QString &section, qint64 received, qint64 total);
     void partFailed(qint64 messageId, const QString &section, const QString &message);
+    void partSaved(qint64 messageId, const QString &section, const QString &filePath);
 
     void progressChanged(const Heron::Sync::SyncProgress &progress);
     void accountStateChanged(qint64 accountId, Heron::Sync::AccountState state);
@@ -78,6 +82,7 @@ private:
     struct PartRequest {
         qint64 messageId = 0;
         QString section;
+        QString savePath;  // empty: the bytes go to partArrived()
     };
     using PartRequests = QHash<quint64, PartRequest>;  // touched on the worker thread only
 

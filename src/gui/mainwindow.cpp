@@ -5,6 +5,7 @@
 #include "mailbackend.h"
 #include "messagelistmodel.h"
 #include "messageview.h"
+#include "mime/deliveryreport.h"
 #include "store/database.h"
 #include "store/messagemetadata.h"
 #include "store/messagestore.h"
@@ -12,16 +13,23 @@
 
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDesktopServices>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QHeaderView>
 #include <QInputDialog>
 #include <QLabel>
 #include <QLocale>
 #include <QMenu>
 #include <QMessageBox>
+#include <QRegularExpression>
 #include <QSqlQuery>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QSystemTrayIcon>
 #include <QTimer>
+#include <QUrl>
 
 namespace Heron::Gui {
 
@@ -143,8 +151,19 @@ void MainWindow::setUpModels()
         if (row >= 0)
             m_ui->messageList->setCurrentIndex(m_messageModel->index(row, MessageListModel::Subject));
     });
+    connect(m_messageView, &MessageView::attachmentRequested, this,
+            [this](qint64 messageId, const QString &section, MessageView::AttachmentAction action) {
+                requestAttachment(messageId, section, action == MessageView::AttachmentAction::Open);
+            });
     if (m_backend) {
         connect(m_backend, &MailBackend::partArrived, m_messageView, &MessageView::partArrived);
+        connect(m_backend, &MailBackend::partArrived, this, &MainWindow::showDeliveryReport);
+        connect(m_backend, &MailBackend::partSaved, this, [this](qint64, const QString &, const QString &filePath) {
+            if (m_openWhenSaved.remove(filePath))
+                QDesktopServices::openUrl(QUrl::fromLocalFile(filePath));
+            else
+                statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(filePath)), 5000);
+        });
         connect(m_backend, &MailBackend::partFailed, m_messageView, &MessageView::partFailed);
         connect(m_backend, &MailBackend::partProgress, m_messageView, &MessageView::partProgress);
         connect(m_backend, &MailBackend::searchFinished, this, &MainWindow::onSearchFinished);
@@ -308,9 +327,76 @@ void MainWindow::onMessageActivated(const QModelIndex &current)
         return;
     }
     m_messageView->showMessage(*message);
+    // A bounce: its machine-readable part says what bounced and why (RFC 3464).
+    m_reportSection.clear();
+    if (message->isDeliveryReport && m_backend) {
+        for (const Store::MessagePart &part : std::as_const(message->parts)) {
+            if (part.mimeType == QLatin1String("message/delivery-status") ||
+                part.mimeType == QLatin1String("message/global-delivery-status")) {
+                m_reportSection = part.section;
+                m_backend->fetchPart(id, part.section);
+                break;
+            }
+        }
+    }
     if (!message->flags.has(Store::MessageFlags::Seen) && !m_markReadTimer->property("disabled").toBool())
         m_markReadTimer->start();
     updateActions();
+}
+
+void MainWindow::showDeliveryReport(qint64 messageId, const QString &section, const QByteArray &content)
+{
+    if (messageId != m_currentMessageId || section != m_reportSection || m_reportSection.isEmpty())
+        return;
+    const Mime::DeliveryReport report = Mime::parseDeliveryStatusFields(content);
+    qint64 original = 0;
+    auto message = Store::MessageStore(*m_database).message(messageId);
+    const Store::FolderRecord *folder = message ? m_folderModel->folder(message->folderId) : nullptr;
+    if (folder && !report.originalMessageId.isEmpty()) {
+        auto originals = Store::MessageStore(*m_database)
+                                 .idsForMessageId(folder->accountId, QString::fromLatin1(report.originalMessageId));
+        if (originals && !originals->isEmpty())
+            original = originals->constFirst();
+    }
+    m_messageView->setDeliveryReport(messageId, report, original);
+}
+
+void MainWindow::requestAttachment(qint64 messageId, const QString &section, bool open)
+{
+    if (!m_backend)
+        return;
+    auto message = Store::MessageStore(*m_database).message(messageId);
+    if (!message)
+        return;
+    QString name;
+    for (const Store::MessagePart &part : std::as_const(message->parts)) {
+        if (part.section == section)
+            name = part.fileName;
+    }
+    // A name from the message never chooses a directory: only its last component is kept, without
+    // control characters.
+    name = QFileInfo(name.replace(QLatin1Char('\\'), QLatin1Char('/'))).fileName();
+    name.remove(QRegularExpression(QStringLiteral("[\\x00-\\x1f\\x7f]")));
+    if (name.isEmpty() || name.startsWith(QLatin1Char('.')))
+        name = tr("attachment") + name;
+    QString path;
+    if (open) {
+        const QString directory = QDir(QStandardPaths::writableLocation(QStandardPaths::TempLocation))
+                                          .filePath(QStringLiteral("heron-attachments/%1").arg(messageId));
+        if (!QDir().mkpath(directory)) {
+            statusBar()->showMessage(tr("Cannot create %1").arg(directory), 10000);
+            return;
+        }
+        path = QDir(directory).filePath(name);
+        m_openWhenSaved.insert(path);
+    } else {
+        path = QFileDialog::getSaveFileName(
+                this, tr("Save Attachment"),
+                QDir(QStandardPaths::writableLocation(QStandardPaths::DownloadLocation)).filePath(name));
+        if (path.isEmpty())
+            return;
+    }
+    m_backend->savePart(messageId, section, path);
 }
 
 QList<qint64> MainWindow::selectedMessageIds() const

@@ -6,6 +6,7 @@
 #include <QHash>
 #include <QMainWindow>
 #include <QPointer>
+#include <QSet>
 
 #include <memory>
 
@@ -84,6 +85,8 @@ private:
     void onProgress(const Sync::SyncProgress &progress);
     void onAccountState(qint64 accountId, Sync::AccountState state);
     void onError(qint64 accountId, const QString &message);
+    void requestAttachment(qint64 messageId, const QString &section, bool open);
+    void showDeliveryReport(qint64 messageId, const QString &section, const QByteArray &content);
     void onMessagesArrived(qint64 accountId, qint64 folderId, const QList<qint64> &messageIds);
     void updateTray();
     QString accountName(qint64 accountId) const;
@@ -103,6 +106,8 @@ private:
     QHash<qint64, QString> m_progress;  // account id -> what it is doing
     QHash<qint64, QString> m_errors;    // account id -> its last error
     qint64 m_currentMessageId = 0;
+    QString m_reportSection;        // the delivery-status part of the message shown, when it is a bounce
+    QSet<QString> m_openWhenSaved;  // files to open once saved (Open on an attachment)
     quint64 m_searchSerial = 0;
     bool m_closing = false;
     bool m_backendStopped = false;

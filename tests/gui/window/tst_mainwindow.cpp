@@ -8,6 +8,7 @@
 #include "gui/mailbackend.h"
 #include "gui/mainwindow.h"
 #include "gui/messagelistmodel.h"
+#include "gui/messageview.h"
 #include "store/database.h"
 #include "store/folderstore.h"
 #include "support/dovecotfixture.h"
@@ -21,6 +22,7 @@
 #include <QStackedWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextBrowser>
 #include <QTreeView>
 
 using namespace Heron;
@@ -164,6 +166,14 @@ void MainWindowTest::readFlagMoveDeleteAndSearch()
     list->setFocus();
     list->setCurrentIndex(messages->index(0, Gui::MessageListModel::Subject));
     QCOMPARE(window.currentMessageId(), messages->messageId(0));
+    // Its text is fetched on demand and shown.
+    QTextBrowser *body = nullptr;
+    for (QTextBrowser *browser : window.messageView()->findChildren<QTextBrowser *>()) {
+        if (browser->isVisible())
+            body = browser;
+    }
+    QVERIFY(body);
+    QTRY_VERIFY_WITH_TIMEOUT(body->toPlainText().contains(QStringLiteral("The body of Echo.")), kTimeoutMs);
     QTRY_VERIFY(!messages->index(0, 0).data(Gui::MessageListModel::UnreadRole).toBool());
     QTRY_VERIFY_WITH_TIMEOUT(uidFlags(QStringLiteral("INBOX"), "Echo").contains(QStringLiteral("\\Seen")), kTimeoutMs);
 
