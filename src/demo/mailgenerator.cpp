@@ -656,7 +656,6 @@ struct Envelope {
 // A produced message and what later steps need to know of it.
 struct Produced {
     GeneratedMessage message;
-    QString subject;
     qsizetype folderIndex = 0;  // in kFolders
 };
 
@@ -670,7 +669,6 @@ qsizetype folderIndex(const char *path)
 
 // Where a conversation stands: who takes part and what was said last.
 struct Conversation {
-    const Theme *theme = nullptr;
     QString subject;
     QList<const Person *> others;
     QList<QByteArray> ids;
@@ -680,9 +678,11 @@ struct Conversation {
     qsizetype lastIndex = -1;  // in the produced list
 };
 
-class MailboxWriter {
+// Writes the whole mailbox from one random stream, folder by folder in a fixed order, so that a
+// seed gives the same messages every time.
+class MailboxComposer {
 public:
-    MailboxWriter(quint32 seed, qint64 now) : m_rng(seed), m_now(now)
+    MailboxComposer(quint32 seed, qint64 now) : m_rng(seed), m_now(now)
     {
         for (int hue = 0; hue < 6; ++hue)
             m_pictures.append(pictureBytes(hue * 11));
@@ -731,7 +731,7 @@ private:
     int m_sentLeft = 0;  // room in Sent for replies
 };
 
-qint64 MailboxWriter::pickTime(qint64 from, qint64 to, bool favourRecent, int offsetMinutes)
+qint64 MailboxComposer::pickTime(qint64 from, qint64 to, bool favourRecent, int offsetMinutes)
 {
     // Integers only, for the same dates on every platform. The product of two uniform draws
     // leans towards zero: half of the messages get that, half a uniform age.
@@ -750,7 +750,7 @@ qint64 MailboxWriter::pickTime(qint64 from, qint64 to, bool favourRecent, int of
     return std::clamp(when, from, to);
 }
 
-QByteArray MailboxWriter::nextMessageId(const Person &author, qint64 when)
+QByteArray MailboxComposer::nextMessageId(const Person &author, qint64 when)
 {
     const QByteArray address(author.address);
     const QByteArray domain = address.mid(address.indexOf('@') + 1);
@@ -758,13 +758,13 @@ QByteArray MailboxWriter::nextMessageId(const Person &author, qint64 when)
            QByteArray::number(m_rng.generate(), 36) + '@' + domain;
 }
 
-WordEncoding MailboxWriter::pickEncoding()
+WordEncoding MailboxComposer::pickEncoding()
 {
     const int roll = below(10);
     return roll < 5 ? WordEncoding::Base64 : roll < 8 ? WordEncoding::Quoted : WordEncoding::Latin1Quoted;
 }
 
-QString MailboxWriter::subjectText(const char *pattern)
+QString MailboxComposer::subjectText(const char *pattern)
 {
     QString subject = QString::fromUtf8(pattern);
     if (subject.contains(QLatin1String("%1")))
@@ -772,7 +772,7 @@ QString MailboxWriter::subjectText(const char *pattern)
     return subject;
 }
 
-QString MailboxWriter::sentences(const Theme &theme, int count)
+QString MailboxComposer::sentences(const Theme &theme, int count)
 {
     // Distinct sentences: a person does not say the same thing twice in one mail.
     QList<int> picked;
@@ -788,8 +788,8 @@ QString MailboxWriter::sentences(const Theme &theme, int count)
     return wrapped(text.join(QLatin1Char(' ')));
 }
 
-QString MailboxWriter::messageText(const Theme &theme, const Person &author, const Person *addressee,
-                                   const Conversation *replyTo)
+QString MailboxComposer::messageText(const Theme &theme, const Person &author, const Person *addressee,
+                                     const Conversation *replyTo)
 {
     const QString addresseeName = addressee ? QString::fromUtf8(addressee->name).section(QLatin1Char(' '), 0, 0)
                                             : QString();
@@ -843,7 +843,7 @@ QString MailboxWriter::messageText(const Theme &theme, const Person &author, con
     return text;
 }
 
-Attachment MailboxWriter::attachmentFor(const Theme &theme)
+Attachment MailboxComposer::attachmentFor(const Theme &theme)
 {
     const AttachmentIdea &idea = pick(theme.attachments);
     Attachment attachment;
@@ -868,7 +868,7 @@ Attachment MailboxWriter::attachmentFor(const Theme &theme)
     return attachment;
 }
 
-Body MailboxWriter::bodyFor(const Theme &theme, QString text, bool ownMessage)
+Body MailboxComposer::bodyFor(const Theme &theme, QString text, bool ownMessage)
 {
     Body body;
     body.text = std::move(text);
@@ -886,7 +886,7 @@ Body MailboxWriter::bodyFor(const Theme &theme, QString text, bool ownMessage)
     return body;
 }
 
-QByteArray MailboxWriter::headersFor(const Envelope &envelope)
+QByteArray MailboxComposer::headersFor(const Envelope &envelope)
 {
     const WordEncoding encoding = pickEncoding();
     const auto addressList = [encoding](const QList<const Person *> &people) {
@@ -928,7 +928,7 @@ QByteArray MailboxWriter::headersFor(const Envelope &envelope)
 
 // The body's Content-Type and what follows it. Separators are unique per message: m_serial
 // was just advanced by the message's Message-ID.
-QByteArray MailboxWriter::contentFor(const Body &body)
+QByteArray MailboxComposer::contentFor(const Body &body)
 {
     const QByteArray textBytes = body.text.toUtf8();
     QByteArray textPart;
@@ -993,7 +993,7 @@ QByteArray MailboxWriter::contentFor(const Body &body)
     return textPart;
 }
 
-qsizetype MailboxWriter::add(const char *folder, Envelope envelope, const Body &body)
+qsizetype MailboxComposer::add(const char *folder, Envelope envelope, const Body &body)
 {
     envelope.delivered = std::min(std::max(envelope.delivered, envelope.sent), m_now);
     Produced produced;
@@ -1002,21 +1002,19 @@ qsizetype MailboxWriter::add(const char *folder, Envelope envelope, const Body &
     produced.message.received = QDateTime::fromSecsSinceEpoch(envelope.delivered, Qt::UTC);
     produced.folderIndex = folderIndex(folder);
     produced.message.messageId = envelope.messageId;
-    produced.subject = envelope.subject;
     m_produced.append(std::move(produced));
     return m_produced.size() - 1;
 }
 
 // Threads between the owner and people of a theme: their messages go to `folder` (quota of
 // them), the owner's replies to Sent while there is room.
-void MailboxWriter::conversations(const Theme &theme, const char *folder, int quota, qint64 from, qint64 to,
-                                  int ownReplyPercent)
+void MailboxComposer::conversations(const Theme &theme, const char *folder, int quota, qint64 from, qint64 to,
+                                    int ownReplyPercent)
 {
     const bool list = theme.mailingList;
     int produced = 0;
     while (produced < quota) {
         Conversation thread;
-        thread.theme = &theme;
         thread.subject = subjectText(pick(theme.subjects));
         const int participants = 1 + (chance(30) ? below(3) : 0);
         while (thread.others.size() < participants) {
@@ -1095,7 +1093,7 @@ void MailboxWriter::conversations(const Theme &theme, const char *folder, int qu
     }
 }
 
-void MailboxWriter::newsletters(const char *folder, int count, qint64 from, qint64 to)
+void MailboxComposer::newsletters(const char *folder, int count, qint64 from, qint64 to)
 {
     static constexpr const char *kSubjects[] = {
             "Spring sale: 20 % off all tents",  "Nouveautés de la semaine ☕", "Issue #%1: the week in open source",
@@ -1143,7 +1141,7 @@ void MailboxWriter::newsletters(const char *folder, int count, qint64 from, qint
     }
 }
 
-void MailboxWriter::notifications(const char *folder, int count, qint64 from, qint64 to)
+void MailboxComposer::notifications(const char *folder, int count, qint64 from, qint64 to)
 {
     for (int i = 0; i < count; ++i) {
         const int kind = below(int(std::size(kNotifiers)));
@@ -1197,7 +1195,7 @@ void MailboxWriter::notifications(const char *folder, int count, qint64 from, qi
     }
 }
 
-void MailboxWriter::spam(int count)
+void MailboxComposer::spam(int count)
 {
     static constexpr const char *kSubjects[] = {
             "Congratulations!!! You have been selected",
@@ -1234,7 +1232,7 @@ void MailboxWriter::spam(int count)
 
 // The owner wrote to a mistyped address; the mail server returned it with a delivery-status
 // report (RFC 3464) that carries the original in full.
-void MailboxWriter::bounce()
+void MailboxComposer::bounce()
 {
     static constexpr Person kMistyped = {"John Smith", "jonh.smith@example.net", 0};
     Envelope original;
@@ -1293,12 +1291,11 @@ void MailboxWriter::bounce()
     produced.message.content = headersFor(report) + content;
     produced.message.received = QDateTime::fromSecsSinceEpoch(report.sent, Qt::UTC);
     produced.message.messageId = report.messageId;
-    produced.subject = report.subject;
     m_produced.append(std::move(produced));
 }
 
 // New messages from the owner (Sent) or unfinished ones (Drafts).
-void MailboxWriter::ownMessages(const char *folder, int count, qint64 from, qint64 to)
+void MailboxComposer::ownMessages(const char *folder, int count, qint64 from, qint64 to)
 {
     const bool drafts = qstrcmp(folder, kDrafts) == 0;
     for (int i = 0; i < count; ++i) {
@@ -1323,7 +1320,7 @@ void MailboxWriter::ownMessages(const char *folder, int count, qint64 from, qint
     }
 }
 
-void MailboxWriter::assignFlags()
+void MailboxComposer::assignFlags()
 {
     for (Produced &produced : m_produced) {
         GeneratedMessage &message = produced.message;
@@ -1349,7 +1346,7 @@ void MailboxWriter::assignFlags()
     }
 }
 
-QList<GeneratedMessage> MailboxWriter::write()
+QList<GeneratedMessage> MailboxComposer::write()
 {
     const qint64 twoYearsAgo = m_now - 730 * kDay;
     m_sentLeft = kSentCount - 1 - kMinOwnNewMessages;
@@ -1405,7 +1402,7 @@ QString MailGenerator::ownerAddress()
 
 QList<GeneratedMessage> MailGenerator::generate() const
 {
-    return MailboxWriter(m_seed, m_now.toSecsSinceEpoch()).write();
+    return MailboxComposer(m_seed, m_now.toSecsSinceEpoch()).write();
 }
 
 }  // namespace Heron::Demo
