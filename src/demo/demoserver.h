@@ -35,7 +35,7 @@ public:
         quint32 seed = MailGenerator::kDefaultSeed;
         QDateTime now;            // the mailbox ends here; invalid: the current time
         QString dovecotProgram;   // empty: findDovecot()
-        QString parentDirectory;  // where the temp dir goes; empty: the system's temp dir
+        QString parentDirectory;  // where the temp dir goes; empty: /dev/shm when roomy, else the temp dir
     };
 
     explicit DemoServer(QObject *parent = nullptr);
