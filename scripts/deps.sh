@@ -12,7 +12,8 @@ packages=(
     libqt6sql6-sqlite libqt6svg6 libgl-dev
     # MIME, passwords, compression
     libgmime-3.0-dev qtkeychain-qt6-dev zlib1g-dev
-    # the real IMAP server the integration tests start, and certificates for it
+    # the real IMAP server the integration tests and the demo mailbox (run.sh --demo) start, and
+    # certificates for the tests; dovecot-imapd brings dovecot-core, which adds the users it needs
     dovecot-imapd dovecot-lmtpd openssl
     # clang for the fuzzers and its sanitizer/libFuzzer runtimes
     clang libclang-rt-dev
