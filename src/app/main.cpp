@@ -3,6 +3,7 @@
 #include "accounts/profile.h"
 #include "cli/commandline.h"
 #include "core/logging.h"
+#include "demosession.h"
 #include "gui/mailbackend.h"
 #include "gui/mainwindow.h"
 
@@ -147,10 +148,12 @@ int main(int argc, char *argv[])
     qCDebug(lcApp) << "profile directory" << options.profileDir;
 
     if (options.demo) {
-        QMessageBox::information(nullptr, QCoreApplication::translate("Main", "Demo not available"),
-                                 QCoreApplication::translate("Main", "The demo mailbox is not available in this "
-                                                                     "version of Heron."));
-        return 0;
+        // A throwaway server and profile; the server stops when the window closes.
+        QApplication::setQuitOnLastWindowClosed(false);
+        Heron::App::DemoSession demo;
+        QObject::connect(&demo, &Heron::App::DemoSession::finished, &app, &QCoreApplication::exit);
+        demo.start();
+        return app.exec();
     }
 
     Heron::Accounts::Profile::Options profileOptions;

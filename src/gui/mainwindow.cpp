@@ -104,7 +104,7 @@ void MainWindow::setUpModels()
     }
     header->resizeSection(MessageListModel::Correspondent, 170);
     header->resizeSection(MessageListModel::Date, 110);
-    header->resizeSection(MessageListModel::Size, 70);
+    header->resizeSection(MessageListModel::Size, 80);
 
     m_messageView = new MessageView(m_ui->viewPane);
     m_ui->viewLayout->addWidget(m_messageView);
@@ -121,10 +121,14 @@ void MainWindow::setUpModels()
         if (m_currentMessageId && m_messageModel->rowOf(m_currentMessageId) < 0)
             onMessageActivated(m_ui->messageList->currentIndex());
     });
-    connect(m_folderModel, &QAbstractItemModel::rowsInserted, this, [this](const QModelIndex &parent) {
-        m_ui->folderTree->expand(parent);
-        updatePage();
-    });
+    connect(m_folderModel, &QAbstractItemModel::rowsInserted, this,
+            [this](const QModelIndex &parent, int first, int last) {
+                // New folders show with their subfolders open, like the tree at start.
+                m_ui->folderTree->expand(parent);
+                for (int row = first; row <= last; ++row)
+                    m_ui->folderTree->expandRecursively(m_folderModel->index(row, 0, parent));
+                updatePage();
+            });
     connect(m_folderModel, &QAbstractItemModel::rowsRemoved, this, &MainWindow::updatePage);
     connect(m_folderModel, &QAbstractItemModel::dataChanged, this, &MainWindow::updateTray);
     connect(m_folderModel, &FolderTreeModel::messagesDropped, this,

@@ -9,6 +9,7 @@
 #include "store/storenotifier.h"
 
 #include <QFont>
+#include <QIcon>
 #include <QLocale>
 #include <QMimeData>
 #include <QSqlError>
@@ -283,6 +284,12 @@ QVariant MessageListModel::data(const QModelIndex &index, int role) const
         return {};
     case Qt::ToolTipRole:
         return index.column() == Correspondent ? QVariant(row.correspondentTooltip) : QVariant();
+    case Qt::DecorationRole:
+        if (index.column() == Flagged && (row.flags & Store::MessageFlags::Flagged))
+            return QIcon(QStringLiteral(":/gui/icons/flag.svg"));
+        if (index.column() == Attachment && row.hasAttachments)
+            return QIcon(QStringLiteral(":/gui/icons/attachment.svg"));
+        return {};
     case Qt::DisplayRole:
         switch (index.column()) {
         case Flagged:
@@ -313,10 +320,12 @@ QVariant MessageListModel::headerData(int section, Qt::Orientation orientation, 
     if (orientation != Qt::Horizontal)
         return {};
     // The two narrow columns show their symbol; the name is in the tooltip and for screen readers.
-    if (role == Qt::DisplayRole && section == Flagged)
-        return QStringLiteral("\u2691");
-    if (role == Qt::DisplayRole && section == Attachment)
-        return QStringLiteral("\U0001F4CE");
+    if (role == Qt::DecorationRole && section == Flagged)
+        return QIcon(QStringLiteral(":/gui/icons/flag.svg"));
+    if (role == Qt::DecorationRole && section == Attachment)
+        return QIcon(QStringLiteral(":/gui/icons/attachment.svg"));
+    if (role == Qt::DisplayRole && (section == Flagged || section == Attachment))
+        return QString();
     if (role != Qt::DisplayRole && role != Qt::ToolTipRole && role != Qt::AccessibleTextRole)
         return {};
     switch (section) {

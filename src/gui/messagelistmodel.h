@@ -37,6 +37,7 @@ public:
     // The folder shown, when exactly one is; 0 otherwise.
     qint64 folderId() const { return m_folderIds.size() == 1 ? m_folderIds.constFirst() : 0; }
     bool showsSearchResults() const { return m_searchResults; }
+    bool isComplete() const { return true; }
 
     qint64 messageId(int row) const;
     int rowOf(qint64 messageId) const;  // -1 when not shown
