@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// B4 and B5 (QUALITY.md): the message list and full-text search over a store of one big folder.
+//
+//   bench_message_list [--messages N] [--store PATH] [--runs R]   (defaults: 1,000,000, a store in
+//                                                                   the working directory, 5)
+//
+// The store holds N generated messages in one folder (subjects, names and addresses from word
+// lists, dates over ten years, a tenth flagged, most read), written through FolderStore in
+// transactions of 2,000 rows. It is kept at PATH and reused by later runs with the same N, since
+// writing a million rows takes minutes; bench_message_list.store_seconds says how long it took.
+//
+// B4, on an offscreen QTreeView of 1200 x 800 with the MessageListModel, R times (median):
+//   open_first_paint_ms   from MessageListModel::setFolder() until the view has painted its
+//                         first rows (a synchronous repaint of the viewport);
+//   full_list_ms          until the model holds the whole ordered list (loaded off the GUI thread);
+//   jump_to_end_ms        End key in the list, until the last rows are painted;
+//   peak_rss_mb           the process's peak resident set size, after everything.
+// Targets (issue 4): first paint <= 150 ms, jump to end <= 20 ms, peak RSS <= 250 MB.
+//
+// B5: full-text queries over the same store through Store::runSearch (what the search field
+// runs), each word of a list of common and rare words and one "from:" query, R rounds; the
+// median of all (search_median_ms; target <= 50 ms) and the slowest (search_max_ms).
+
+#include "common/benchreport.h"
+#include "gui/messagelistmodel.h"
+#include "store/accountstore.h"
+#include "store/database.h"
+#include "store/folderstore.h"
+#include "store/searchquery.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QSqlQuery>
+#include <QTest>
+#include <QTreeView>
+
+#include <cstdio>
+#include <random>
+
+#include <sys/resource.h>
+
+using namespace Heron;
+
+namespace {
+
+constexpr const char *kBench = "bench_message_list";
+
+const char *const kFirstNames[] = {"Anna",  "Bruno", "Chloé", "Dmitri", "Eva",  "Farid", "Greta", "Hiro", "Inès",
+                                   "Jonas", "Kasia", "Luca",  "Mei",    "Noah", "Olga",  "Pablo", "Rosa", "Sven"};
+const char *const kLastNames[] = {"Berg",    "Costa",  "Dubois",   "Eriksson", "Fischer",
+                                  "García",  "Hansen", "Ivanova",  "Jensen",   "Kowalski",
+                                  "Lambert", "Müller", "Nakamura", "Okafor",   "Petrov"};
+const char *const kWords[] = {"budget",  "meeting", "report",  "invoice", "travel",   "project",  "release",
+                              "review",  "quarter", "design",  "server",  "backup",   "contract", "holiday",
+                              "payment", "draft",   "minutes", "roadmap", "incident", "feedback", "agenda",
+                              "launch",  "survey",  "hiring",  "offsite", "patch",    "renewal",  "training"};
+
+template <typename T, size_t N>
+const T &pick(std::mt19937_64 &random, const T (&items)[N])
+{
+    return items[random() % N];
+}
+
+double peakRssMegabytes()
+{
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return double(usage.ru_maxrss) / 1024.0;
+}
+
+// Fills the store with messages generated from a fixed seed; returns the folder id.
+qint64 buildStore(Store::Database &database, int count)
+{
+    const qint64 account = *Store::AccountStore(database).add(QStringLiteral("bench"), QStringLiteral("Bench"));
+    Store::FolderListing inbox;
+    inbox.path = QStringLiteral("INBOX");
+    const qint64 folder = Store::FolderStore(database).upsertFolders(account, {inbox})->constFirst();
+    std::mt19937_64 random(20261121);
+    const qint64 start = QDateTime(QDate(2016, 1, 1), QTime(0, 0), Qt::UTC).toSecsSinceEpoch();
+    const qint64 span = 10LL * 365 * 24 * 3600;
+    constexpr int kBatch = 2000;
+    for (int first = 1; first <= count; first += kBatch) {
+        Store::SyncBatch batch;
+        const int last = std::min(count, first + kBatch - 1);
+        for (int uid = first; uid <= last; ++uid) {
+            Store::MessageMetadata message;
+            message.uid = quint32(uid);
+            const QString name = QStringLiteral("%1 %2").arg(QString::fromUtf8(pick(random, kFirstNames)),
+                                                             QString::fromUtf8(pick(random, kLastNames)));
+            message.from = {{name, name.toLower().replace(QLatin1Char(' '), QLatin1Char('.')) +
+                                           QStringLiteral("@example.org")}};
+            message.to = {{QStringLiteral("Me"), QStringLiteral("me@example.org")}};
+            message.subject = QStringLiteral("%1 %2 %3 #%4")
+                                      .arg(QString::fromUtf8(pick(random, kWords)),
+                                           QString::fromUtf8(pick(random, kWords)),
+                                           QString::fromUtf8(pick(random, kWords)))
+                                      .arg(uid);
+            // Dates grow with the UID, with some noise, as mail arrives.
+            const qint64 when = start + span * uid / count + qint64(random() % 3600);
+            message.date = QDateTime::fromSecsSinceEpoch(when, Qt::UTC);
+            message.internalDate = message.date;
+            message.size = 2000 + qint64(random() % 60000);
+            message.flags.bits = (random() % 10 == 0 ? quint32(Store::MessageFlags::Flagged) : 0u) |
+                                 (uid < count - 200 ? quint32(Store::MessageFlags::Seen) : 0u);
+            message.messageId = QStringLiteral("<%1@bench.example.org>").arg(uid);
+            batch.messages.append(std::move(message));
+        }
+        batch.syncPoint = Store::FolderSyncPoint{quint32(last + 1), 0, 1, quint32(last)};
+        if (auto applied = Store::FolderStore(database).applySyncBatch(folder, batch); !applied) {
+            std::fprintf(stderr, "%s: %s\n", kBench, qPrintable(applied.error().message));
+            std::exit(1);
+        }
+        if (first % 100000 == 1)
+            std::fprintf(stderr, "%s: %d of %d messages written\n", kBench, last, count);
+    }
+    return folder;
+}
+
+}  // namespace
+
+int main(int argc, char *argv[])
+{
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    QCommandLineParser parser;
+    parser.addHelpOption();
+    QCommandLineOption messagesOption(QStringLiteral("messages"), QStringLiteral("Messages in the folder."),
+                                      QStringLiteral("N"), QStringLiteral("1000000"));
+    QCommandLineOption storeOption(QStringLiteral("store"), QStringLiteral("Where the store is kept between runs."),
+                                   QStringLiteral("PATH"));
+    QCommandLineOption runsOption(QStringLiteral("runs"), QStringLiteral("Repetitions of each measure."),
+                                  QStringLiteral("R"), QStringLiteral("5"));
+    parser.addOptions({messagesOption, storeOption, runsOption});
+    parser.process(app);
+    const int count = parser.value(messagesOption).toInt();
+    const int runs = qMax(1, parser.value(runsOption).toInt());
+    const QString storePath = parser.isSet(storeOption)
+                                      ? parser.value(storeOption)
+                                      : QDir::current().filePath(QStringLiteral("bench-list-%1.sqlite").arg(count));
+
+    // A store left by an interrupted build is not trusted: it is rebuilt.
+    qint64 folder = 0;
+    bool reuse = QFileInfo::exists(storePath);
+    auto opened = Store::Database::open(storePath);
+    if (!opened) {
+        std::fprintf(stderr, "%s: %s\n", kBench, qPrintable(opened.error().message));
+        return 1;
+    }
+    std::unique_ptr<Store::Database> database = std::move(opened).value();
+    if (reuse) {
+        QSqlQuery query(database->connection());
+        reuse = query.exec(QStringLiteral("SELECT id, message_count FROM folders")) && query.next() &&
+                query.value(1).toInt() == count;
+        if (reuse)
+            folder = query.value(0).toLongLong();
+    }
+    if (!reuse) {
+        database.reset();
+        QFile::remove(storePath);
+        QFile::remove(storePath + QStringLiteral("-wal"));
+        QFile::remove(storePath + QStringLiteral("-shm"));
+        database = std::move(Store::Database::open(storePath)).value();
+        QElapsedTimer building;
+        building.start();
+        folder = buildStore(*database, count);
+        database->checkpoint();
+        Bench::printFigure("bench_message_list.store_seconds", double(building.elapsed()) / 1000.0, "s");
+    }
+    std::printf("# %s: %d messages in one folder, store %s\n", kBench, count, qPrintable(storePath));
+
+    // B4: the list.
+    QTreeView view;
+    view.setUniformRowHeights(true);
+    view.setRootIsDecorated(false);
+    view.resize(1200, 800);
+    Gui::MessageListModel model(*database);
+    view.setModel(&model);
+    view.header()->setSectionResizeMode(Gui::MessageListModel::Subject, QHeaderView::Stretch);
+    view.show();
+    if (!QTest::qWaitForWindowExposed(&view)) {
+        std::fprintf(stderr, "%s: the list was never shown\n", kBench);
+        return 1;
+    }
+
+    QList<double> firstPaint;
+    QList<double> fullList;
+    QList<double> jumpToEnd;
+    for (int run = 0; run < runs; ++run) {
+        model.clear();
+        QCoreApplication::processEvents();
+        QElapsedTimer timer;
+        timer.start();
+        if (auto shown = model.setFolder(folder); !shown) {
+            std::fprintf(stderr, "%s: %s\n", kBench, qPrintable(shown.error().message));
+            return 1;
+        }
+        view.viewport()->repaint();
+        firstPaint.append(double(timer.nsecsElapsed()) / 1e6);
+        if (!QTest::qWaitFor([&model] { return model.isComplete(); }, 60000)) {
+            std::fprintf(stderr, "%s: the full list did not arrive\n", kBench);
+            return 1;
+        }
+        fullList.append(double(timer.nsecsElapsed()) / 1e6);
+        if (model.rowCount() != count) {
+            std::fprintf(stderr, "%s: %d rows, expected %d\n", kBench, model.rowCount(), count);
+            return 1;
+        }
+
+        view.setFocus();
+        view.setCurrentIndex(model.index(0, Gui::MessageListModel::Subject));
+        view.viewport()->repaint();
+        timer.restart();
+        QTest::keyClick(&view, Qt::Key_End);
+        view.viewport()->repaint();
+        jumpToEnd.append(double(timer.nsecsElapsed()) / 1e6);
+        if (view.currentIndex().row() != count - 1) {
+            std::fprintf(stderr, "%s: End went to row %d\n", kBench, view.currentIndex().row());
+            return 1;
+        }
+    }
+    Bench::printFigure("bench_message_list.open_first_paint_ms", Bench::median(firstPaint), "ms");
+    Bench::printFigure("bench_message_list.full_list_ms", Bench::median(fullList), "ms");
+    Bench::printFigure("bench_message_list.jump_to_end_ms", Bench::median(jumpToEnd), "ms");
+
+    // B5: search.
+    QList<double> searches;
+    QStringList queries;
+    for (const char *word : {"budget", "incident", "renewal", "müller", "nakamura", "offsite patch", "zzzznothing"})
+        queries.append(QString::fromUtf8(word));
+    queries.append(QStringLiteral("from:kowalski"));
+    queries.append(QStringLiteral("subject:roadmap is:flagged"));
+    int results = 0;
+    for (int run = 0; run < runs; ++run) {
+        for (const QString &text : std::as_const(queries)) {
+            const auto query = Store::SearchQuery::parse(text);
+            QElapsedTimer timer;
+            timer.start();
+            auto found = Store::runSearch(*database, *query, 500);
+            searches.append(double(timer.nsecsElapsed()) / 1e6);
+            if (!found) {
+                std::fprintf(stderr, "%s: %s\n", kBench, qPrintable(found.error().message));
+                return 1;
+            }
+            results += int(found->size());
+        }
+    }
+    Bench::printFigure("bench_message_list.search_median_ms", Bench::median(searches), "ms");
+    Bench::printFigure("bench_message_list.search_max_ms", *std::max_element(searches.cbegin(), searches.cend()), "ms");
+    Bench::printFigure("bench_message_list.search_results", qint64(results / runs), "messages");
+    Bench::printFigure("bench_message_list.peak_rss_mb", peakRssMegabytes(), "MB");
+    return 0;
+}
