@@ -12,9 +12,7 @@
 
 namespace Heron::App {
 
-DemoSession::DemoSession(QObject *parent)
-    : QObject(parent),
-      m_server(std::make_unique<Demo::DemoServer>())
+DemoSession::DemoSession(QObject *parent) : QObject(parent), m_server(std::make_unique<Demo::DemoServer>())
 {
     connect(m_server.get(), &Demo::DemoServer::ready, this, &DemoSession::onServerReady);
     connect(m_server.get(), &Demo::DemoServer::failed, this, &DemoSession::fail);

@@ -11,7 +11,7 @@ class QLabel;
 
 namespace Heron::Demo {
 class DemoServer;
-}
+}  // namespace Heron::Demo
 
 namespace Heron::Gui {
 class MailBackend;

@@ -93,8 +93,9 @@ void MainWindow::setUpModels()
     m_ui->folderTree->expandAll();
     m_ui->messageList->setModel(m_messageModel);
     m_ui->messageList->sortByColumn(MessageListModel::Date, Qt::DescendingOrder);
+    m_ui->messageList->setIconSize(QSize(16, 16));
 
-    QHeaderView *header = m_ui->messageList->header();
+    QHeaderView *header = m_ui->messageList->horizontalHeader();
     header->setStretchLastSection(false);
     header->setSectionResizeMode(MessageListModel::Subject, QHeaderView::Stretch);
     header->setMinimumSectionSize(24);
@@ -511,18 +512,15 @@ void MainWindow::goToUnread(int step)
 {
     if (!m_messageModel)
         return;
-    const int count = m_messageModel->rowCount();
-    const int start = m_ui->messageList->currentIndex().isValid() ? m_ui->messageList->currentIndex().row()
-                                                                  : (step > 0 ? -1 : count);
-    for (int row = start + step; row >= 0 && row < count; row += step) {
-        const QModelIndex index = m_messageModel->index(row, MessageListModel::Subject);
-        if (index.data(MessageListModel::UnreadRole).toBool()) {
-            m_ui->messageList->setCurrentIndex(index);
-            m_ui->messageList->scrollTo(index);
-            return;
-        }
+    const QModelIndex current = m_ui->messageList->currentIndex();
+    const int row = m_messageModel->findUnread(current.isValid() ? current.row() : -1, step < 0);
+    if (row < 0) {
+        statusBar()->showMessage(tr("No more unread messages here."), 5000);
+        return;
     }
-    statusBar()->showMessage(tr("No more unread messages here."), 5000);
+    const QModelIndex index = m_messageModel->index(row, MessageListModel::Subject);
+    m_ui->messageList->setCurrentIndex(index);
+    m_ui->messageList->scrollTo(index);
 }
 
 void MainWindow::runSearch()

@@ -12,8 +12,8 @@
 #include <QIcon>
 #include <QLocale>
 #include <QMimeData>
+#include <QSet>
 #include <QSqlError>
-#include <QSqlQuery>
 #include <QTimeZone>
 
 #include <algorithm>
@@ -23,6 +23,10 @@ namespace Heron::Gui {
 namespace {
 
 constexpr int kMaxCachedRows = 20 * MessageListModel::kPageSize;
+constexpr int kMaxCachedKeys = 200000;
+// Ids per block of IdList: inserting or removing moves at most this many, and finding a row
+// walks at most (rows / kBlockSize) block sizes.
+constexpr size_t kBlockSize = 4096;
 
 QString placeholders(qsizetype count)
 {
@@ -41,14 +45,159 @@ QString addressText(const Store::Address &address)
 
 }  // namespace
 
+// --- IdList -------------------------------------------------------------------------------------
+
+std::pair<size_t, qsizetype> MessageListModel::IdList::locate(qsizetype row) const
+{
+    for (size_t block = 0; block < m_blocks.size(); ++block) {
+        const auto size = qsizetype(m_blocks[block].size());
+        if (row < size)
+            return {block, row};
+        row -= size;
+    }
+    return {m_blocks.size(), 0};
+}
+
+qint64 MessageListModel::IdList::at(qsizetype row) const
+{
+    const auto [block, offset] = locate(row);
+    return block < m_blocks.size() ? m_blocks[block][size_t(offset)] : 0;
+}
+
+void MessageListModel::IdList::insert(qsizetype row, qint64 id)
+{
+    if (m_blocks.empty())
+        m_blocks.emplace_back();
+    auto [block, offset] = locate(row);
+    if (block == m_blocks.size()) {  // at the end
+        block = m_blocks.size() - 1;
+        offset = qsizetype(m_blocks[block].size());
+    }
+    m_blocks[block].insert(m_blocks[block].begin() + offset, id);
+    ++m_size;
+    rebalance(block);
+}
+
+void MessageListModel::IdList::remove(qsizetype row, qsizetype count)
+{
+    while (count > 0) {
+        const auto [block, offset] = locate(row);
+        if (block == m_blocks.size())
+            return;
+        std::vector<qint64> &ids = m_blocks[block];
+        const qsizetype taken = std::min<qsizetype>(count, qsizetype(ids.size()) - offset);
+        ids.erase(ids.begin() + offset, ids.begin() + offset + taken);
+        m_size -= taken;
+        count -= taken;
+        if (ids.empty())
+            m_blocks.erase(m_blocks.begin() + qsizetype(block));
+    }
+}
+
+void MessageListModel::IdList::rebalance(size_t block)
+{
+    std::vector<qint64> &ids = m_blocks[block];
+    if (ids.size() <= 2 * kBlockSize)
+        return;
+    std::vector<qint64> upper(ids.begin() + qsizetype(kBlockSize), ids.end());
+    ids.resize(kBlockSize);
+    m_blocks.insert(m_blocks.begin() + qsizetype(block) + 1, std::move(upper));
+}
+
+void MessageListModel::IdList::assign(const QList<qint64> &ids)
+{
+    m_blocks.clear();
+    for (qsizetype at = 0; at < ids.size(); at += qsizetype(kBlockSize)) {
+        const qsizetype end = std::min<qsizetype>(ids.size(), at + qsizetype(kBlockSize));
+        m_blocks.emplace_back(ids.cbegin() + at, ids.cbegin() + end);
+    }
+    m_size = ids.size();
+}
+
+qsizetype MessageListModel::IdList::indexOf(qint64 id) const
+{
+    qsizetype row = 0;
+    for (const std::vector<qint64> &ids : m_blocks) {
+        const auto found = std::find(ids.cbegin(), ids.cend(), id);
+        if (found != ids.cend())
+            return row + (found - ids.cbegin());
+        row += qsizetype(ids.size());
+    }
+    return -1;
+}
+
+template <typename Function>
+void MessageListModel::IdList::forEach(Function function) const
+{
+    qsizetype row = 0;
+    for (const std::vector<qint64> &ids : m_blocks) {
+        for (qint64 id : ids)
+            function(row++, id);
+    }
+}
+
+// --- Loader -------------------------------------------------------------------------------------
+
+// Reads ordered id lists on its own thread, on that thread's connection to the store.
+class MessageListLoader : public QObject {
+    Q_OBJECT
+public:
+    explicit MessageListLoader(Store::Database &database) : m_database(database) {}
+
+    void load(quint64 generation, const QString &sql, const QList<QVariant> &values)
+    {
+        QSqlQuery query(m_database.connection());
+        query.setForwardOnly(true);
+        QList<qint64> ids;
+        QString error;
+        if (!query.prepare(sql)) {
+            error = query.lastError().text();
+        } else {
+            for (const QVariant &value : values)
+                query.addBindValue(value);
+            if (!query.exec())
+                error = query.lastError().text();
+            while (error.isEmpty() && query.next())
+                ids.append(query.value(0).toLongLong());
+        }
+        Q_EMIT loaded(generation, ids, error);
+    }
+
+Q_SIGNALS:
+    void loaded(quint64 generation, const QList<qint64> &ids, const QString &error);
+
+private:
+    Store::Database &m_database;
+};
+
+// --- MessageListModel ---------------------------------------------------------------------------
+
 MessageListModel::MessageListModel(Store::Database &database, QObject *parent)
     : QAbstractTableModel(parent),
       m_database(database)
 {
     Store::StoreNotifier *notifier = database.notifier();
-    connect(notifier, &Store::StoreNotifier::messagesInserted, this, &MessageListModel::onInserted);
-    connect(notifier, &Store::StoreNotifier::messagesChanged, this, &MessageListModel::onChanged);
-    connect(notifier, &Store::StoreNotifier::messagesRemoved, this, &MessageListModel::onRemoved);
+    connect(notifier, &Store::StoreNotifier::messagesInserted, this,
+            [this](qint64 folderId, const QList<qint64> &ids) { onNotice(Notice::Kind::Inserted, folderId, ids); });
+    connect(notifier, &Store::StoreNotifier::messagesChanged, this,
+            [this](qint64 folderId, const QList<qint64> &ids) { onNotice(Notice::Kind::Changed, folderId, ids); });
+    connect(notifier, &Store::StoreNotifier::messagesRemoved, this,
+            [this](qint64 folderId, const QList<qint64> &ids) { onNotice(Notice::Kind::Removed, folderId, ids); });
+
+    m_thread.setObjectName(QStringLiteral("heron-list-loader"));
+    m_loader = new MessageListLoader(database);
+    m_loader->moveToThread(&m_thread);
+    connect(&m_thread, &QThread::finished, m_loader, &QObject::deleteLater);
+    connect(this, &MessageListModel::loadRequested, m_loader, &MessageListLoader::load);
+    connect(m_loader, &MessageListLoader::loaded, this, &MessageListModel::onLoaded);
+    m_thread.start();
+}
+
+MessageListModel::~MessageListModel()
+{
+    m_keyQuery.reset();
+    m_thread.quit();
+    m_thread.wait();
 }
 
 QString MessageListModel::orderColumn() const
@@ -66,20 +215,72 @@ QString MessageListModel::orderColumn() const
         return QStringLiteral("lower(subject)");
     case Size:
         return QStringLiteral("size");
+    // The expression of the index messages_folder_sent (schema 5), so a folder's newest page is
+    // an index walk.
     default:
-        return QStringLiteral("coalesce(date, internal_date, 0)");
+        return QStringLiteral("coalesce(date, internal_date)");
     }
 }
 
-bool MessageListModel::keyLess(const Key &a, const Key &b) const
+QString MessageListModel::orderBy() const
 {
-    const QPartialOrdering order = QVariant::compare(a.value, b.value);
+    const QString direction = m_sortOrder == Qt::AscendingOrder ? QStringLiteral("ASC") : QStringLiteral("DESC");
+    return QStringLiteral(" ORDER BY %1 %2, id %2").arg(orderColumn(), direction);
+}
+
+QString MessageListModel::selection() const
+{
+    if (m_searchResults)
+        return QStringLiteral("id IN (%1)").arg(placeholders(qMax<qsizetype>(1, m_messageIds.size())));
+    if (m_folderIds.size() == 1)
+        return QStringLiteral("folder_id = ?");
+    return QStringLiteral("folder_id IN (%1)").arg(placeholders(qMax<qsizetype>(1, m_folderIds.size())));
+}
+
+QList<QVariant> MessageListModel::selectionValues() const
+{
+    const QList<qint64> &ids = m_searchResults ? m_messageIds : m_folderIds;
+    QList<QVariant> values;
+    values.reserve(qMax<qsizetype>(1, ids.size()));
+    for (qint64 id : ids)
+        values.append(id);
+    if (values.isEmpty())
+        values.append(0);
+    return values;
+}
+
+Result<QList<qint64>> MessageListModel::orderedIds(const QString &limit) const
+{
+    QSqlQuery query(m_database.connection());
+    query.setForwardOnly(true);
+    query.prepare(QStringLiteral("SELECT id FROM messages WHERE ") + selection() + orderBy() + limit);
+    for (const QVariant &value : selectionValues())
+        query.addBindValue(value);
+    if (!query.exec())
+        return makeError(Error::Code::Io, tr("Cannot list the messages: %1").arg(query.lastError().text()));
+    QList<qint64> ids;
+    while (query.next())
+        ids.append(query.value(0).toLongLong());
+    return ids;
+}
+
+bool MessageListModel::before(const QVariant &keyA, qint64 idA, const QVariant &keyB, qint64 idB) const
+{
+    // The order of the SQL above: key, then id, both in the sort's direction; NULL sorts first
+    // in ascending order, as in SQLite.
     const bool ascending = m_sortOrder == Qt::AscendingOrder;
-    if (order == QPartialOrdering::Less)
-        return ascending;
-    if (order == QPartialOrdering::Greater)
-        return !ascending;
-    return ascending ? a.id < b.id : a.id > b.id;
+    const bool nullA = keyA.isNull();
+    const bool nullB = keyB.isNull();
+    if (nullA != nullB)
+        return ascending ? nullA : nullB;
+    if (!nullA) {
+        const QPartialOrdering order = QVariant::compare(keyA, keyB);
+        if (order == QPartialOrdering::Less)
+            return ascending;
+        if (order == QPartialOrdering::Greater)
+            return !ascending;
+    }
+    return ascending ? idA < idB : idA > idB;
 }
 
 Result<bool> MessageListModel::setFolder(qint64 folderId, bool showRecipients)
@@ -89,93 +290,196 @@ Result<bool> MessageListModel::setFolder(qint64 folderId, bool showRecipients)
 
 Result<bool> MessageListModel::setFolders(const QList<qint64> &folderIds, bool showRecipients)
 {
-    // The sort key of the correspondent column depends on which addresses are shown.
-    m_showRecipients = showRecipients;
-    QSqlQuery query(m_database.connection());
-    query.setForwardOnly(true);
-    const QString direction = m_sortOrder == Qt::AscendingOrder ? QStringLiteral("ASC") : QStringLiteral("DESC");
-    query.prepare(QStringLiteral("SELECT id, %1 FROM messages WHERE folder_id IN (%2) ORDER BY 2 %3, id %3")
-                          .arg(orderColumn(), placeholders(qMax<qsizetype>(1, folderIds.size())), direction));
-    if (folderIds.isEmpty())
-        query.addBindValue(0);
-    for (qint64 folderId : folderIds)
-        query.addBindValue(folderId);
-    if (!query.exec())
-        return makeError(Error::Code::Io, tr("Cannot list the folder's messages: %1").arg(query.lastError().text()));
-    QList<Key> keys;
-    while (query.next())
-        keys.append({query.value(1), query.value(0).toLongLong()});
-    show(std::move(keys), folderIds, false);
-    return true;
+    return show(folderIds, {}, false, showRecipients);
 }
 
 Result<bool> MessageListModel::setMessages(const QList<qint64> &messageIds)
 {
-    m_showRecipients = false;
-    auto keys = keysOf(messageIds);
-    if (!keys)
-        return keys.error();
-    QList<Key> sorted = std::move(keys).value();
-    std::sort(sorted.begin(), sorted.end(), [this](const Key &a, const Key &b) { return keyLess(a, b); });
-    show(std::move(sorted), {}, true);
-    return true;
+    return show({}, messageIds, true, false);
 }
 
 void MessageListModel::clear()
 {
-    show({}, {}, false);
+    show({}, {}, false, false);
 }
 
-void MessageListModel::show(QList<Key> keys, const QList<qint64> &folderIds, bool searchResults)
+Result<bool> MessageListModel::show(const QList<qint64> &folderIds, const QList<qint64> &messageIds, bool searchResults,
+                                    bool showRecipients)
 {
-    beginResetModel();
+    ++m_generation;
+    m_pending.clear();
     m_folderIds = folderIds;
+    m_messageIds = messageIds;
     m_searchResults = searchResults;
-    m_keys = std::move(keys);
+    m_showRecipients = showRecipients;  // the correspondent's sort key depends on it
+    m_keys.clear();
+    m_keyQuery.reset();
+
+    // How many rows: the folders' counts (kept by the store), or the search results given.
+    int count = 0;
+    if (searchResults) {
+        count = int(messageIds.size());
+    } else if (!folderIds.isEmpty()) {
+        QSqlQuery query(m_database.connection());
+        query.prepare(QStringLiteral("SELECT coalesce(sum(message_count), 0) FROM folders WHERE id IN (%1)")
+                              .arg(placeholders(folderIds.size())));
+        for (qint64 id : folderIds)
+            query.addBindValue(id);
+        if (!query.exec() || !query.next())
+            return makeError(Error::Code::Io, tr("Cannot count the messages: %1").arg(query.lastError().text()));
+        count = query.value(0).toInt();
+    }
+
+    QList<qint64> ids;
+    bool loading = false;
+    if (searchResults || count <= m_synchronousLimit) {
+        auto all = orderedIds();
+        if (!all)
+            return all.error();
+        ids = std::move(all).value();
+        count = int(ids.size());
+    } else {
+        // A big view: the first page now when an index gives it in order (one folder by date),
+        // the rest from the worker.
+        if (m_sortColumn == Date && folderIds.size() == 1) {
+            auto first = orderedIds(QStringLiteral(" LIMIT %1").arg(kPageSize));
+            if (!first)
+                return first.error();
+            ids = std::move(first).value();
+        }
+        loading = true;
+    }
+    beginResetModel();
+    m_ids.assign(ids);
+    m_count = count;
+    m_loading = loading;
     m_rows.clear();
-    m_rowOfId.clear();
     endResetModel();
+    if (loading)
+        startLoad();
+    return true;
 }
 
-bool MessageListModel::watches(qint64 folderId) const
+void MessageListModel::startLoad()
 {
-    return m_searchResults || m_folderIds.contains(folderId);
+    m_loading = true;
+    Q_EMIT loadRequested(m_generation, QStringLiteral("SELECT id FROM messages WHERE ") + selection() + orderBy(),
+                         selectionValues());
 }
 
-void MessageListModel::sort(int column, Qt::SortOrder order)
+void MessageListModel::onLoaded(quint64 generation, const QList<qint64> &ids, const QString &error)
 {
-    if (column < 0 || column >= ColumnCount)
+    if (generation != m_generation)
+        return;  // an older view's list
+    m_loading = false;
+    if (!error.isEmpty()) {
+        qWarning("heron.gui: cannot list the messages: %s", qPrintable(error));
+        beginResetModel();
+        m_ids.assign({});
+        m_count = 0;
+        m_pending.clear();
+        endResetModel();
         return;
+    }
+    adoptSortedIds(ids);
+    // What the store announced meanwhile: the list may or may not hold it already, and each
+    // notice is applied so that either way the result is the same.
+    const QList<Notice> pending = std::exchange(m_pending, {});
+    for (const Notice &notice : pending)
+        onNotice(notice.kind, notice.folderId, notice.ids);
+    Q_EMIT loaded();
+}
+
+void MessageListModel::adoptSortedIds(const QList<qint64> &ids)
+{
+    if (ids.size() != m_count) {
+        // The store changed between the count and the list: rare, and a reset is right then.
+        beginResetModel();
+        m_ids.assign(ids);
+        m_count = int(ids.size());
+        m_rows.clear();
+        endResetModel();
+        return;
+    }
+    const qsizetype known = m_ids.size();
+    bool samePrefix = true;
+    for (qsizetype row = 0; row < known && samePrefix; ++row)
+        samePrefix = m_ids.at(row) == ids.at(row);
+    if (known < m_count && samePrefix) {
+        // A first load: the rows past the first page get their data.
+        m_ids.assign(ids);
+        if (m_count > known)
+            Q_EMIT dataChanged(index(int(known), 0), index(m_count - 1, ColumnCount - 1));
+        return;
+    }
+    // A new order of the same rows (a sort): persistent indexes (the selection) follow their ids.
     Q_EMIT layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
     const QModelIndexList persistent = persistentIndexList();
-    QList<qint64> persistentIds;
-    for (const QModelIndex &index : persistent)
-        persistentIds.append(messageId(index.row()));
-    m_sortColumn = column;
-    m_sortOrder = order;
-    QList<qint64> ids;
-    ids.reserve(m_keys.size());
-    for (const Key &key : std::as_const(m_keys))
-        ids.append(key.id);
-    auto keys = keysOf(ids);
-    if (keys) {
-        m_keys = *keys;
-        std::sort(m_keys.begin(), m_keys.end(), [this](const Key &a, const Key &b) { return keyLess(a, b); });
+    QHash<qint64, QList<qsizetype>> wanted;
+    for (qsizetype i = 0; i < persistent.size(); ++i)
+        wanted[messageId(persistent.at(i).row())].append(i);
+    QModelIndexList moved(persistent.size());
+    for (qsizetype row = 0; row < ids.size() && !wanted.isEmpty(); ++row) {
+        const auto found = wanted.constFind(ids.at(row));
+        if (found == wanted.constEnd())
+            continue;
+        for (qsizetype i : *found)
+            moved[i] = index(int(row), persistent.at(i).column());
+        wanted.erase(found);
     }
-    m_rowOfId.clear();
-    QModelIndexList moved;
-    for (qsizetype i = 0; i < persistent.size(); ++i) {
-        const int row = rowOf(persistentIds.at(i));
-        moved.append(row < 0 ? QModelIndex() : index(row, persistent.at(i).column()));
-    }
+    m_ids.assign(ids);
     changePersistentIndexList(persistent, moved);
     Q_EMIT layoutChanged({}, QAbstractItemModel::VerticalSortHint);
 }
 
-Result<QList<MessageListModel::Key>> MessageListModel::keysOf(const QList<qint64> &ids) const
+void MessageListModel::sort(int column, Qt::SortOrder order)
 {
-    QList<Key> keys;
-    keys.reserve(ids.size());
+    if (column < 0 || column >= ColumnCount || (column == m_sortColumn && order == m_sortOrder))
+        return;
+    m_sortColumn = column;
+    m_sortOrder = order;
+    m_keys.clear();
+    m_keyQuery.reset();
+    if (m_folderIds.isEmpty() && !m_searchResults)
+        return;
+    ++m_generation;
+    if (m_loading) {  // the list being read is in the old order: read it again
+        startLoad();
+        return;
+    }
+    if (m_count > m_synchronousLimit) {
+        startLoad();
+        return;
+    }
+    auto ids = orderedIds();
+    if (!ids)
+        return;
+    adoptSortedIds(*ids);
+}
+
+QVariant MessageListModel::keyOf(qint64 id) const
+{
+    const auto cached = m_keys.constFind(id);
+    if (cached != m_keys.constEnd())
+        return *cached;
+    if (!m_keyQuery) {
+        m_keyQuery = std::make_unique<QSqlQuery>(m_database.connection());
+        m_keyQuery->setForwardOnly(true);
+        m_keyQuery->prepare(QStringLiteral("SELECT %1 FROM messages WHERE id = ?").arg(orderColumn()));
+    }
+    m_keyQuery->bindValue(0, id);
+    QVariant key;
+    if (m_keyQuery->exec() && m_keyQuery->next())
+        key = m_keyQuery->value(0);
+    m_keyQuery->finish();
+    if (m_keys.size() >= kMaxCachedKeys)
+        m_keys.clear();
+    m_keys.insert(id, key);
+    return key;
+}
+
+void MessageListModel::cacheKeys(const QList<qint64> &ids) const
+{
     QSqlQuery query(m_database.connection());
     query.setForwardOnly(true);
     for (qsizetype at = 0; at < ids.size(); at += kPageSize) {
@@ -185,32 +489,71 @@ Result<QList<MessageListModel::Key>> MessageListModel::keysOf(const QList<qint64
         for (qsizetype i = at; i < at + count; ++i)
             query.addBindValue(ids.at(i));
         if (!query.exec())
-            return makeError(Error::Code::Io, tr("Cannot read messages: %1").arg(query.lastError().text()));
+            return;
         while (query.next())
-            keys.append({query.value(1), query.value(0).toLongLong()});
+            m_keys.insert(query.value(0).toLongLong(), query.value(1));
     }
-    return keys;
+}
+
+qsizetype MessageListModel::insertPosition(const QVariant &key, qint64 id) const
+{
+    // The first row that does not come before the new one: a binary search that reads the keys
+    // of about 20 rows of a million (most of them cached from earlier searches).
+    qsizetype low = 0;
+    qsizetype high = m_ids.size();
+    while (low < high) {
+        const qsizetype middle = low + (high - low) / 2;
+        const qint64 other = m_ids.at(middle);
+        if (before(keyOf(other), other, key, id))
+            low = middle + 1;
+        else
+            high = middle;
+    }
+    return low;
 }
 
 qint64 MessageListModel::messageId(int row) const
 {
-    return row >= 0 && row < m_keys.size() ? m_keys.at(row).id : 0;
+    return row >= 0 && row < m_ids.size() ? m_ids.at(row) : 0;
 }
 
 int MessageListModel::rowOf(qint64 messageId) const
 {
-    if (m_rowOfId.isEmpty() && !m_keys.isEmpty()) {
-        auto &rows = const_cast<QHash<qint64, int> &>(m_rowOfId);
-        rows.reserve(m_keys.size());
-        for (qsizetype i = 0; i < m_keys.size(); ++i)
-            rows.insert(m_keys.at(i).id, int(i));
+    return int(m_ids.indexOf(messageId));
+}
+
+int MessageListModel::findUnread(int row, bool backwards) const
+{
+    if (m_loading || m_count == 0)
+        return -1;
+    const bool descending = m_sortOrder == Qt::DescendingOrder;
+    // Later in the list means a smaller (key, id) when the list runs in descending order.
+    const bool smaller = descending != backwards;
+    const QString direction = smaller ? QStringLiteral("DESC") : QStringLiteral("ASC");
+    QString sql = QStringLiteral("SELECT id FROM messages WHERE ") + selection() +
+                  QStringLiteral(" AND (flags & %1) = 0").arg(Store::MessageFlags::Seen);
+    const qint64 from = messageId(row);
+    if (from)
+        sql += QStringLiteral(" AND (%1, id) %2 (?, ?)")
+                       .arg(orderColumn(), smaller ? QStringLiteral("<") : QStringLiteral(">"));
+    sql += QStringLiteral(" ORDER BY %1 %2, id %2 LIMIT 1").arg(orderColumn(), direction);
+    QSqlQuery query(m_database.connection());
+    query.setForwardOnly(true);
+    query.prepare(sql);
+    for (const QVariant &value : selectionValues())
+        query.addBindValue(value);
+    if (from) {
+        query.addBindValue(keyOf(from));
+        query.addBindValue(from);
     }
-    return m_rowOfId.value(messageId, -1);
+    if (!query.exec() || !query.next())
+        return -1;
+    return rowOf(query.value(0).toLongLong());
 }
 
 int MessageListModel::rowCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : int(m_keys.size());
+    return parent.isValid() ? 0 : m_count;
 }
 
 int MessageListModel::columnCount(const QModelIndex &parent) const
@@ -218,12 +561,139 @@ int MessageListModel::columnCount(const QModelIndex &parent) const
     return parent.isValid() ? 0 : ColumnCount;
 }
 
+bool MessageListModel::watches(qint64 folderId) const
+{
+    return m_searchResults || m_folderIds.contains(folderId);
+}
+
+void MessageListModel::onNotice(Notice::Kind kind, qint64 folderId, const QList<qint64> &ids)
+{
+    if (!watches(folderId) || ids.isEmpty())
+        return;
+    if (m_loading) {
+        m_pending.append({kind, folderId, ids});
+        return;
+    }
+    switch (kind) {
+    case Notice::Kind::Inserted:
+        if (!m_searchResults)
+            insertIds(ids);
+        break;
+    case Notice::Kind::Changed:
+        changeIds(ids);
+        break;
+    case Notice::Kind::Removed:
+        removeIds(ids);
+        break;
+    }
+}
+
+void MessageListModel::insertIds(const QList<qint64> &ids)
+{
+    // Ids the view already holds (a notice the loaded list already covered) are left alone.
+    QSet<qint64> fresh(ids.cbegin(), ids.cend());
+    m_ids.forEach([&fresh](qsizetype, qint64 id) { fresh.remove(id); });
+    if (fresh.isEmpty())
+        return;
+    const QList<qint64> added(fresh.cbegin(), fresh.cend());
+    cacheKeys(added);
+    struct Placed {
+        qsizetype position;
+        qint64 id;
+    };
+    QList<Placed> placed;
+    for (qint64 id : added) {
+        if (!m_keys.contains(id))
+            continue;  // gone from the store already
+        placed.append({insertPosition(m_keys.value(id), id), id});
+    }
+    // Same position: in sort order among themselves. Inserted from the last position backwards,
+    // so the earlier positions stay valid; a run at one position goes in as one insertion.
+    std::sort(placed.begin(), placed.end(), [this](const Placed &a, const Placed &b) {
+        if (a.position != b.position)
+            return a.position < b.position;
+        return before(m_keys.value(a.id), a.id, m_keys.value(b.id), b.id);
+    });
+    qsizetype end = placed.size();
+    while (end > 0) {
+        qsizetype start = end - 1;
+        while (start > 0 && placed.at(start - 1).position == placed.at(end - 1).position)
+            --start;
+        const qsizetype position = placed.at(start).position;
+        beginInsertRows({}, int(position), int(position + end - start - 1));
+        for (qsizetype i = end - 1; i >= start; --i)
+            m_ids.insert(position, placed.at(i).id);
+        m_count = int(m_ids.size());
+        endInsertRows();
+        end = start;
+    }
+}
+
+void MessageListModel::removeIds(const QList<qint64> &ids)
+{
+    QSet<qint64> gone(ids.cbegin(), ids.cend());
+    QList<int> rows;
+    m_ids.forEach([&](qsizetype row, qint64 id) {
+        if (gone.contains(id))
+            rows.append(int(row));
+    });
+    for (qint64 id : ids) {
+        m_rows.remove(id);
+        m_keys.remove(id);
+    }
+    // Runs of neighbouring rows go together, the last run first.
+    qsizetype i = rows.size() - 1;
+    while (i >= 0) {
+        qsizetype j = i;
+        while (j > 0 && rows.at(j - 1) == rows.at(j) - 1)
+            --j;
+        beginRemoveRows({}, rows.at(j), rows.at(i));
+        m_ids.remove(rows.at(j), rows.at(i) - rows.at(j) + 1);
+        m_count = int(m_ids.size());
+        endRemoveRows();
+        i = j - 1;
+    }
+}
+
+void MessageListModel::changeIds(const QList<qint64> &ids)
+{
+    QSet<qint64> changed(ids.cbegin(), ids.cend());
+    QList<std::pair<int, qint64>> rows;
+    m_ids.forEach([&](qsizetype row, qint64 id) {
+        if (changed.contains(id))
+            rows.append({int(row), id});
+    });
+    if (rows.isEmpty())
+        return;
+    for (qint64 id : ids) {
+        m_rows.remove(id);
+        m_keys.remove(id);
+    }
+    // A row whose new key no longer fits between its neighbours moves; the others change in place.
+    QList<qint64> moved;
+    for (const auto &[row, id] : std::as_const(rows)) {
+        const QVariant key = keyOf(id);
+        const bool afterPrevious = row == 0 || before(keyOf(m_ids.at(row - 1)), m_ids.at(row - 1), key, id);
+        const bool beforeNext = row + 1 >= m_ids.size() || before(key, id, keyOf(m_ids.at(row + 1)), m_ids.at(row + 1));
+        if (afterPrevious && beforeNext)
+            Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+        else
+            moved.append(id);
+    }
+    if (!moved.isEmpty()) {
+        removeIds(moved);
+        insertIds(moved);
+    }
+}
+
 void MessageListModel::loadPage(int row) const
 {
     if (m_rows.size() > kMaxCachedRows)
         m_rows.clear();
     const int first = row - row % kPageSize;
-    const int count = std::min<int>(kPageSize, int(m_keys.size()) - first);
+    const int count = std::min<int>(kPageSize, int(m_ids.size()) - first);
+    if (count <= 0)
+        return;
     QSqlQuery query(m_database.connection());
     query.setForwardOnly(true);
     query.prepare(QStringLiteral("SELECT id, flags, has_attachments, %1, subject, coalesce(date, internal_date), size "
@@ -231,7 +701,7 @@ void MessageListModel::loadPage(int row) const
                           .arg(m_showRecipients ? QStringLiteral("to_addrs") : QStringLiteral("from_addrs"),
                                placeholders(count)));
     for (int i = first; i < first + count; ++i)
-        query.addBindValue(m_keys.at(i).id);
+        query.addBindValue(m_ids.at(i));
     if (!query.exec())
         return;
     while (query.next()) {
@@ -258,9 +728,11 @@ QVariant MessageListModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const qint64 id = m_keys.at(index.row()).id;
+    const qint64 id = messageId(index.row());
     if (role == MessageIdRole)
         return id;
+    if (id == 0)
+        return {};  // past the first page while the list loads
     auto found = m_rows.constFind(id);
     if (found == m_rows.constEnd()) {
         loadPage(index.row());
@@ -346,105 +818,6 @@ QVariant MessageListModel::headerData(int section, Qt::Orientation orientation, 
     }
 }
 
-void MessageListModel::onInserted(qint64 folderId, const QList<qint64> &ids)
-{
-    if (m_searchResults || !watches(folderId) || ids.isEmpty())
-        return;
-    if (auto keys = keysOf(ids); keys)
-        insertKeys(*keys);
-}
-
-void MessageListModel::insertKeys(const QList<Key> &keys)
-{
-    QList<Key> added;
-    for (const Key &key : keys) {
-        if (rowOf(key.id) < 0)
-            added.append(key);
-    }
-    std::sort(added.begin(), added.end(), [this](const Key &a, const Key &b) { return keyLess(a, b); });
-    // Runs of new rows that land at the same place go in together, the last run first so that
-    // the earlier positions stay valid.
-    qsizetype end = added.size();
-    while (end > 0) {
-        const auto at = std::upper_bound(m_keys.cbegin(), m_keys.cend(), added.at(end - 1),
-                                         [this](const Key &a, const Key &b) { return keyLess(a, b); });
-        const qsizetype position = at - m_keys.cbegin();
-        qsizetype start = end - 1;
-        while (start > 0) {
-            const auto before = std::upper_bound(m_keys.cbegin(), m_keys.cend(), added.at(start - 1),
-                                                 [this](const Key &a, const Key &b) { return keyLess(a, b); });
-            if (before - m_keys.cbegin() != position)
-                break;
-            --start;
-        }
-        beginInsertRows({}, int(position), int(position + end - start - 1));
-        for (qsizetype i = end - 1; i >= start; --i)
-            m_keys.insert(position, added.at(i));
-        m_rowOfId.clear();
-        endInsertRows();
-        end = start;
-    }
-}
-
-void MessageListModel::onRemoved(qint64 folderId, const QList<qint64> &ids)
-{
-    if (watches(folderId))
-        removeIds(ids);
-}
-
-void MessageListModel::removeIds(const QList<qint64> &ids)
-{
-    QList<int> rows;
-    for (qint64 id : ids) {
-        const int row = rowOf(id);
-        if (row >= 0)
-            rows.append(row);
-        m_rows.remove(id);
-    }
-    std::sort(rows.begin(), rows.end(), std::greater<int>());
-    qsizetype i = 0;
-    while (i < rows.size()) {
-        qsizetype j = i;
-        while (j + 1 < rows.size() && rows.at(j + 1) == rows.at(j) - 1)
-            ++j;
-        const int first = rows.at(j);
-        const int last = rows.at(i);
-        beginRemoveRows({}, first, last);
-        m_keys.remove(first, last - first + 1);
-        m_rowOfId.clear();
-        endRemoveRows();
-        i = j + 1;
-    }
-}
-
-void MessageListModel::onChanged(qint64 folderId, const QList<qint64> &ids)
-{
-    if (!watches(folderId) || ids.isEmpty())
-        return;
-    auto keys = keysOf(ids);
-    if (!keys)
-        return;
-    QList<Key> moved;
-    for (const Key &key : std::as_const(*keys)) {
-        m_rows.remove(key.id);
-        const int row = rowOf(key.id);
-        if (row < 0)
-            continue;
-        if (QVariant::compare(m_keys.at(row).value, key.value) != QPartialOrdering::Equivalent) {
-            moved.append(key);  // its place in the order changed
-            continue;
-        }
-        Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
-    }
-    if (!moved.isEmpty()) {
-        QList<qint64> movedIds;
-        for (const Key &key : std::as_const(moved))
-            movedIds.append(key.id);
-        removeIds(movedIds);
-        insertKeys(moved);
-    }
-}
-
 Qt::ItemFlags MessageListModel::flags(const QModelIndex &index) const
 {
     Qt::ItemFlags flags = QAbstractTableModel::flags(index);
@@ -485,3 +858,5 @@ QMimeData *MessageListModel::mimeData(const QModelIndexList &indexes) const
 }
 
 }  // namespace Heron::Gui
+
+#include "messagelistmodel.moc"

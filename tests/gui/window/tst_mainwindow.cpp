@@ -162,7 +162,7 @@ void MainWindowTest::readFlagMoveDeleteAndSearch()
     QVERIFY(window.grab().save(QStringLiteral(HERON_TEST_BUILD_DIR "/screenshots/mainwindow-inbox.png")));
 
     // Opening a message marks it read, here and on the server.
-    auto *list = window.findChild<QTreeView *>(QStringLiteral("messageList"));
+    auto *list = window.findChild<QAbstractItemView *>(QStringLiteral("messageList"));
     list->setFocus();
     list->setCurrentIndex(messages->index(0, Gui::MessageListModel::Subject));
     QCOMPARE(window.currentMessageId(), messages->messageId(0));

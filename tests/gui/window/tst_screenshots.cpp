@@ -73,10 +73,10 @@ void ScreenshotsTest::mainWindowOnTheDemoMailbox()
 
     QTemporaryDir profiles;
     std::optional<Result<Demo::DemoProfile>> prepared;
-    Demo::prepareDemoProfile(profiles.filePath(QStringLiteral("demo")),
-                             {login.at(0).toString(), login.at(1).value<quint16>(), login.at(2).toString(),
-                              login.at(3).toString()},
-                             [&prepared](Result<Demo::DemoProfile> result) { prepared = std::move(result); });
+    Demo::prepareDemoProfile(
+            profiles.filePath(QStringLiteral("demo")),
+            {login.at(0).toString(), login.at(1).value<quint16>(), login.at(2).toString(), login.at(3).toString()},
+            [&prepared](Result<Demo::DemoProfile> result) { prepared = std::move(result); });
     QTRY_VERIFY_WITH_TIMEOUT(prepared.has_value(), kTimeoutMs);
     QVERIFY2(prepared->ok(), qPrintable(prepared->ok() ? QString() : prepared->error().message));
     Accounts::Profile &profile = *prepared->value().profile;
@@ -99,7 +99,7 @@ void ScreenshotsTest::mainWindowOnTheDemoMailbox()
         QTRY_COMPARE(messages->rowCount(), 3000);
 
         // The newest HTML message with an attachment, opened.
-        auto *list = window.findChild<QTreeView *>(QStringLiteral("messageList"));
+        auto *list = window.findChild<QAbstractItemView *>(QStringLiteral("messageList"));
         Store::MessageStore store(profile.database());
         int chosen = -1;
         for (int row = 0; row < messages->rowCount() && chosen < 0; ++row) {
