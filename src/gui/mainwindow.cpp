@@ -24,6 +24,7 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QRegularExpression>
+#include <QSettings>
 #include <QSqlQuery>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -109,6 +110,20 @@ void MainWindow::setUpModels()
 
     m_messageView = new MessageView(m_ui->viewPane);
     m_ui->viewLayout->addWidget(m_messageView);
+    // Senders whose remote content the reader always allows, kept in the settings.
+    QSettings settings;
+    const QStringList trusted = settings.value(QStringLiteral("privacy/trustedSenders")).toStringList();
+    m_messageView->setTrustedSenders(QSet<QString>(trusted.cbegin(), trusted.cend()));
+    connect(m_messageView, &MessageView::senderTrusted, this, [](const QString &address) {
+        QSettings settings;
+        QStringList senders = settings.value(QStringLiteral("privacy/trustedSenders")).toStringList();
+        if (!senders.contains(address)) {
+            senders.append(address);
+            settings.setValue(QStringLiteral("privacy/trustedSenders"), senders);
+        }
+    });
+    const int delay = settings.value(QStringLiteral("view/markReadDelayMs"), kDefaultMarkReadDelayMs).toInt();
+    setMarkReadDelay(delay);
 
     connect(m_ui->folderTree->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex &current) { onFolderActivated(current); });

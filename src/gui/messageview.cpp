@@ -56,19 +56,20 @@ QString formatAddress(const Store::Address &address)
 QString addressTooltip(const QList<Store::Address> &addresses)
 {
     QStringList lines;
-    for (const Store::Address &address : addresses.first(std::min<qsizetype>(addresses.size(),
-                                                                              MessageView::kMaxTooltipAddresses)))
+    for (const Store::Address &address :
+         addresses.first(std::min<qsizetype>(addresses.size(), MessageView::kMaxTooltipAddresses)))
         lines.append(formatAddress(address).toHtmlEscaped());
     if (addresses.size() > MessageView::kMaxTooltipAddresses)
-        lines.append(MessageView::tr("and %n more", nullptr, int(addresses.size() - MessageView::kMaxTooltipAddresses)));
+        lines.append(
+                MessageView::tr("and %n more", nullptr, int(addresses.size() - MessageView::kMaxTooltipAddresses)));
     return QStringLiteral("<qt>%1</qt>").arg(lines.join(QStringLiteral("<br>")));
 }
 
 QString addressLine(const QList<Store::Address> &addresses)
 {
     QStringList shown;
-    for (const Store::Address &address : addresses.first(std::min<qsizetype>(addresses.size(),
-                                                                              MessageView::kMaxShownAddresses)))
+    for (const Store::Address &address :
+         addresses.first(std::min<qsizetype>(addresses.size(), MessageView::kMaxShownAddresses)))
         shown.append(formatAddress(address));
     QString line = shown.join(QStringLiteral(", "));
     if (addresses.size() > MessageView::kMaxShownAddresses)
@@ -96,8 +97,7 @@ bool isReportPart(const Store::MessagePart &part)
 {
     static const QStringList types = {QStringLiteral("message/delivery-status"),
                                       QStringLiteral("message/global-delivery-status"),
-                                      QStringLiteral("text/rfc822-headers"),
-                                      QStringLiteral("message/global-headers")};
+                                      QStringLiteral("text/rfc822-headers"), QStringLiteral("message/global-headers")};
     return types.contains(part.mimeType.toLower());
 }
 
@@ -163,6 +163,7 @@ MessageView::MessageView(QWidget *parent)
             [this](const QUrl &target, const QString &text) { m_linkPolicy.activate(target, text, this); });
     connect(m_ui->body, qOverload<const QUrl &>(&QTextBrowser::highlighted), this, &MessageView::linkHovered);
     connect(m_ui->loadRemoteButton, &QPushButton::clicked, this, &MessageView::loadRemoteContent);
+    connect(m_ui->alwaysRemoteButton, &QPushButton::clicked, this, &MessageView::trustSender);
     connect(m_ui->openOriginalButton, &QPushButton::clicked, this, [this] {
         if (m_originalMessageId > 0)
             Q_EMIT openMessageRequested(m_originalMessageId);
@@ -175,9 +176,8 @@ MessageView::MessageView(QWidget *parent)
             [this](QTreeWidgetItem *item) { requestAttachment(item, AttachmentAction::Open); });
     connect(m_ui->attachmentList, &QTreeWidget::currentItemChanged, this, &MessageView::updateAttachmentButtons);
     connect(m_fetcher, &RemoteImageFetcher::imageFetched, m_ui->body, &MessageBrowser::setImage);
-    connect(m_fetcher, &RemoteImageFetcher::fetchFailed, this, [](const QUrl &, const QString &reason) {
-        qCDebug(lcGui) << "A remote image was not loaded:" << reason;
-    });
+    connect(m_fetcher, &RemoteImageFetcher::fetchFailed, this,
+            [](const QUrl &, const QString &reason) { qCDebug(lcGui) << "A remote image was not loaded:" << reason; });
     clear();
 }
 
@@ -228,10 +228,27 @@ void MessageView::clear()
     m_ui->body->showHtml(QString());
 }
 
+void MessageView::setTrustedSenders(const QSet<QString> &addresses)
+{
+    m_trustedSenders = addresses;
+}
+
+namespace {
+
+QString senderAddress(const Store::MessageMetadata &message)
+{
+    return message.from.isEmpty() ? QString() : message.from.constFirst().email.trimmed().toLower();
+}
+
+}  // namespace
+
 void MessageView::showMessage(const Store::MessageMetadata &message)
 {
     clear();
     m_message = message;
+    const QString sender = senderAddress(message);
+    m_remoteAllowed = !sender.isEmpty() && m_trustedSenders.contains(sender);
+    m_ui->alwaysRemoteButton->setVisible(!sender.isEmpty());
     showHeaders();
 
     for (const Store::MessagePart &part : std::as_const(m_message.parts)) {
@@ -428,6 +445,16 @@ void MessageView::loadRemoteContent()
         renderHtml();
 }
 
+void MessageView::trustSender()
+{
+    const QString sender = senderAddress(m_message);
+    if (m_message.id == 0 || sender.isEmpty())
+        return;
+    m_trustedSenders.insert(sender);
+    Q_EMIT senderTrusted(sender);
+    loadRemoteContent();
+}
+
 void MessageView::setDeliveryReport(qint64 messageId, const Mime::DeliveryReport &report, qint64 originalMessageId)
 {
     if (messageId != m_message.id || messageId == 0)
@@ -441,11 +468,12 @@ void MessageView::setDeliveryReport(qint64 messageId, const Mime::DeliveryReport
         lines.append(tr("Your message <%1> was returned.").arg(originalId));
     else
         lines.append(tr("A message you sent was returned."));
-    for (const Mime::RecipientStatus &recipient : report.recipients.first(
-                 std::min<qsizetype>(report.recipients.size(), kMaxReportedRecipients)))
+    for (const Mime::RecipientStatus &recipient :
+         report.recipients.first(std::min<qsizetype>(report.recipients.size(), kMaxReportedRecipients)))
         lines.append(recipientLine(recipient));
     if (report.recipients.size() > kMaxReportedRecipients)
-        lines.append(tr("… and %n more recipient(s).", nullptr, int(report.recipients.size() - kMaxReportedRecipients)));
+        lines.append(
+                tr("… and %n more recipient(s).", nullptr, int(report.recipients.size() - kMaxReportedRecipients)));
     m_ui->reportText->setText(lines.join(QLatin1Char('\n')));
     m_originalMessageId = originalMessageId;
     m_ui->openOriginalButton->setVisible(originalMessageId > 0);
@@ -456,24 +484,24 @@ void MessageView::listAttachments()
 {
     QTreeWidget *list = m_ui->attachmentList;
     const QString current = list->currentItem() ? list->currentItem()->data(NameColumn, kSectionRole).toString()
-                                                 : QString();
+                                                : QString();
     list->clear();
-    const bool html = m_textPart && m_textPart->mimeType.compare(QLatin1StringView("text/html"),
-                                                                 Qt::CaseInsensitive) == 0;
+    const bool html = m_textPart &&
+                      m_textPart->mimeType.compare(QLatin1StringView("text/html"), Qt::CaseInsensitive) == 0;
     const QMimeDatabase mimeTypes;
     for (const Store::MessagePart &part : std::as_const(m_message.parts)) {
         if (m_textPart && part.section == m_textPart->section)
             continue;
-        if (!part.isAttachment && (part.mimeType.startsWith(QLatin1StringView("text/"), Qt::CaseInsensitive) ||
-                                   isReportPart(part)))
+        if (!part.isAttachment &&
+            (part.mimeType.startsWith(QLatin1StringView("text/"), Qt::CaseInsensitive) || isReportPart(part)))
             continue;  // an alternative of the text, or what the delivery notice explains
         // An image the HTML shows inline; until the HTML is here, one with a content id is taken as one.
         if (isImage(part) && !part.contentId.isEmpty() && html && (!m_textShown || m_imageUrls.contains(part.section)))
             continue;
         auto *item = new QTreeWidgetItem(list);
         const QString name = printable(part.fileName).trimmed();
-        item->setText(NameColumn, name.isEmpty() ? tr("Part %1 (%2)").arg(part.section, printable(part.mimeType))
-                                                 : name);
+        item->setText(NameColumn,
+                      name.isEmpty() ? tr("Part %1 (%2)").arg(part.section, printable(part.mimeType)) : name);
         item->setToolTip(NameColumn, printable(part.mimeType).toHtmlEscaped());
         item->setData(NameColumn, kSectionRole, part.section);
         const QMimeType type = mimeTypes.mimeTypeForName(part.mimeType.toLower());

@@ -18,7 +18,7 @@ class QTreeWidgetItem;
 
 namespace Ui {
 class MessageView;
-}
+}  // namespace Ui
 
 namespace Heron::Gui {
 
@@ -51,6 +51,8 @@ public:
 
     // How links are opened and misleading ones confirmed; the default opens with QDesktopServices.
     void setLinkPolicy(LinkPolicy policy);
+    // Senders (lower-case addresses) whose messages show remote content without asking.
+    void setTrustedSenders(const QSet<QString> &addresses);
     // Which part is shown when a message has both text/plain and text/html (default: HTML).
     // Takes effect with the next showMessage.
     void setTextPreference(Store::TextPreference preference);
@@ -80,12 +82,16 @@ public Q_SLOTS:
 
     // The reader's consent to the remote images of the message on screen, as the button gives it.
     void loadRemoteContent();
+    // As loadRemoteContent(), and the sender's later messages load it without asking.
+    void trustSender();
 
 Q_SIGNALS:
     void partNeeded(qint64 messageId, const QString &section);
     void attachmentRequested(qint64 messageId, const QString &section,
                              Heron::Gui::MessageView::AttachmentAction action);
     void openMessageRequested(qint64 messageId);
+    // The reader chose "Always for This Sender": remember the address (lower case).
+    void senderTrusted(const QString &address);
     // The pointer entered a link (its target) or left it (an empty URL); for a status bar.
     void linkHovered(const QUrl &target);
 
@@ -111,10 +117,11 @@ private:
     bool m_textShown = false;
     QString m_htmlSource;  // the HTML part as decoded, sanitized again when remote content is allowed
     bool m_remoteAllowed = false;
+    QSet<QString> m_trustedSenders;
     QHash<QString, QString> m_sectionOfContentId;  // lower-case content id → section of an image part
     QHash<QString, QList<QUrl>> m_imageUrls;       // section → the cid: URLs that show it
-    QHash<QString, QImage> m_partImages;            // section → the image arrived for it
-    QSet<QString> m_requested;                      // sections asked for with partNeeded
+    QHash<QString, QImage> m_partImages;           // section → the image arrived for it
+    QSet<QString> m_requested;                     // sections asked for with partNeeded
     qint64 m_originalMessageId = 0;
 };
 

@@ -4,16 +4,16 @@
 // message on screen, the attachment list, and the notice of a delivery report.
 #include "gui/messagebrowser.h"
 #include "gui/messageview.h"
-#include "unit/gui/pngbytes.h"
 #include "gui/plaintexthtml.h"
+#include "unit/gui/pngbytes.h"
 
 #include <QLabel>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTest>
-#include <QTimeZone>
 #include <QTextBlock>
 #include <QTextDocument>
+#include <QTimeZone>
 #include <QTreeWidget>
 
 using namespace Heron;
@@ -93,6 +93,7 @@ private Q_SLOTS:
     void textThatFailsToLoadSaysSo();
     void htmlIsSanitizedAndRemoteContentCounted();
     void cidImagesComeOnlyFromTheMessageOnScreen();
+    void trustedSendersShowRemoteContentAtOnce();
     void arrivedImageIsPainted();
     void attachmentList();
     void attachmentProgressAndFailure();
@@ -144,11 +145,10 @@ void TestMessageView::plainTextIsEscapedThenLinkified()
 {
     MessageView view;
     view.showMessage(message(7, {part("1", "text/plain")}));
-    const QString text = QStringLiteral(
-            "<script>alert(1)</script> <b>not bold</b> &amp; stays\n"
-            "see https://example.org/a?b=1&c=2. and <http://x.example/path>\n"
-            "write to mailto:bob@example.org or javascript:alert(1)\n"
-            "http://evil.example/\"><img src=http://evil.example/p.png>");
+    const QString text = QStringLiteral("<script>alert(1)</script> <b>not bold</b> &amp; stays\n"
+                                        "see https://example.org/a?b=1&c=2. and <http://x.example/path>\n"
+                                        "write to mailto:bob@example.org or javascript:alert(1)\n"
+                                        "http://evil.example/\"><img src=http://evil.example/p.png>");
     view.partArrived(7, QStringLiteral("1"), text.toUtf8());
 
     QTextDocument *document = body(view)->document();
@@ -168,7 +168,8 @@ void TestMessageView::plainTextLinksEndWhereTheTextSaysSo_data()
     QTest::addColumn<QString>("text");
     QTest::addColumn<QStringList>("links");
 
-    QTest::newRow("sentence end") << QStringLiteral("Go to https://example.org/x.") << QStringList{"https://example.org/x"};
+    QTest::newRow("sentence end") << QStringLiteral("Go to https://example.org/x.")
+                                  << QStringList{"https://example.org/x"};
     QTest::newRow("in parentheses") << QStringLiteral("(see https://example.org/a)")
                                     << QStringList{"https://example.org/a"};
     QTest::newRow("parentheses of the URL") << QStringLiteral("https://en.example.org/wiki/Mail_(disambiguation)")
@@ -282,6 +283,41 @@ void TestMessageView::htmlIsSanitizedAndRemoteContentCounted()
     QVERIFY(body(view)->imageSources().isEmpty());
 }
 
+void TestMessageView::trustedSendersShowRemoteContentAtOnce()
+{
+    MessageView view;
+    QSignalSpy trusted(&view, &MessageView::senderTrusted);
+    auto *bar = view.findChild<QWidget *>(QStringLiteral("remoteContentBar"));
+    const QByteArray html = "<img src=\"http://tracker.example/p.gif\">";
+    view.showMessage(message(8, {part("1", "text/html")}));
+    view.partArrived(8, QStringLiteral("1"), html);
+    QVERIFY(bar->isVisibleTo(&view));
+    QVERIFY(body(view)->imageSources().isEmpty());
+
+    // "Always for This Sender": this message now, and the sender's next ones without asking.
+    view.findChild<QPushButton *>(QStringLiteral("alwaysRemoteButton"))->click();
+    QCOMPARE(trusted.size(), 1);
+    QCOMPARE(trusted.first().first().toString(), QStringLiteral("alice@example.org"));
+    QVERIFY(!bar->isVisibleTo(&view));
+    QCOMPARE(body(view)->imageSources(), QList<QUrl>{QUrl(QStringLiteral("http://tracker.example/p.gif"))});
+    view.showMessage(message(9, {part("1", "text/html")}));
+    view.partArrived(9, QStringLiteral("1"), html);
+    QVERIFY(!bar->isVisibleTo(&view));
+    QCOMPARE(body(view)->imageSources().size(), 1);
+
+    // Another sender still asks; so does a view told of no trusted senders.
+    Store::MessageMetadata other = message(10, {part("1", "text/html")});
+    other.from = {{QStringLiteral("Mallory"), QStringLiteral("mallory@example.net")}};
+    view.showMessage(other);
+    view.partArrived(10, QStringLiteral("1"), html);
+    QVERIFY(bar->isVisibleTo(&view));
+    view.setTrustedSenders({});
+    view.showMessage(message(11, {part("1", "text/html")}));
+    view.partArrived(11, QStringLiteral("1"), html);
+    QVERIFY(bar->isVisibleTo(&view));
+    QVERIFY(body(view)->imageSources().isEmpty());
+}
+
 void TestMessageView::cidImagesComeOnlyFromTheMessageOnScreen()
 {
     const QList<Store::MessagePart> parts = {part("1", "text/html"), part("2", "image/png", "<Logo@Example>"),
@@ -299,7 +335,9 @@ void TestMessageView::cidImagesComeOnlyFromTheMessageOnScreen()
     QCOMPARE(imageSize(body(view), "cid:logo@example"), QSize(1, 1));
     view.partArrived(1, QStringLiteral("2"), Test::pngBytes(3, 2));
     QCOMPARE(imageSize(body(view), "cid:logo@example"), QSize(3, 2));
-    QCOMPARE(body(view)->document()->resource(QTextDocument::ImageResource, QUrl(QStringLiteral("cid:logo@example")))
+    QCOMPARE(body(view)
+                     ->document()
+                     ->resource(QTextDocument::ImageResource, QUrl(QStringLiteral("cid:logo@example")))
                      .value<QImage>()
                      .size(),
              QSize(3, 2));
@@ -313,7 +351,9 @@ void TestMessageView::cidImagesComeOnlyFromTheMessageOnScreen()
     QCOMPARE(needed.last().at(0).toLongLong(), 2);
     QCOMPARE(needed.last().at(1).toString(), QStringLiteral("2"));
     QCOMPARE(imageSize(body(view), "cid:logo@example"), QSize(1, 1));
-    QCOMPARE(body(view)->document()->resource(QTextDocument::ImageResource, QUrl(QStringLiteral("cid:logo@example")))
+    QCOMPARE(body(view)
+                     ->document()
+                     ->resource(QTextDocument::ImageResource, QUrl(QStringLiteral("cid:logo@example")))
                      .value<QImage>()
                      .size(),
              QSize(1, 1));
@@ -325,7 +365,8 @@ void TestMessageView::cidImagesComeOnlyFromTheMessageOnScreen()
     // Bytes that are no raster image (here SVG, which can load files) show nothing.
     view.showMessage(message(3, parts));
     view.partArrived(3, QStringLiteral("1"), html);
-    view.partArrived(3, QStringLiteral("2"), "<svg xmlns=\"http://www.w3.org/2000/svg\"><image href=\"/etc/x.png\"/></svg>");
+    view.partArrived(3, QStringLiteral("2"),
+                     "<svg xmlns=\"http://www.w3.org/2000/svg\"><image href=\"/etc/x.png\"/></svg>");
     QCOMPARE(imageSize(body(view), "cid:logo@example"), QSize(1, 1));
 }
 
@@ -367,8 +408,7 @@ void TestMessageView::attachmentList()
     // Until the HTML says which images it shows, those with a content id are taken as inline.
     QCOMPARE(view.attachmentSections(), (QStringList{QStringLiteral("4"), QStringLiteral("5")}));
     view.partArrived(1, QStringLiteral("1.2"), "<img src=\"cid:logo@example\">");
-    QCOMPARE(view.attachmentSections(),
-             (QStringList{QStringLiteral("3"), QStringLiteral("4"), QStringLiteral("5")}));
+    QCOMPARE(view.attachmentSections(), (QStringList{QStringLiteral("3"), QStringLiteral("4"), QStringLiteral("5")}));
 
     auto *list = view.findChild<QTreeWidget *>(QStringLiteral("attachmentList"));
     QVERIFY(list->isVisibleTo(&view));
@@ -405,8 +445,8 @@ void TestMessageView::attachmentList()
 void TestMessageView::attachmentProgressAndFailure()
 {
     MessageView view;
-    view.showMessage(message(1, {part("1", "text/plain"), part("2", "application/zip", "", true,
-                                                                QStringLiteral("a.zip"))}));
+    view.showMessage(
+            message(1, {part("1", "text/plain"), part("2", "application/zip", "", true, QStringLiteral("a.zip"))}));
     auto *list = view.findChild<QTreeWidget *>(QStringLiteral("attachmentList"));
     QTreeWidgetItem *zip = list->topLevelItem(0);
     view.partProgress(1, QStringLiteral("2"), 50, 200);
