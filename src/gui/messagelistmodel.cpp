@@ -590,22 +590,22 @@ void MessageListModel::onNotice(Notice::Kind kind, qint64 folderId, const QList<
 
 void MessageListModel::insertIds(const QList<qint64> &ids)
 {
-    // Ids the view already holds (a notice the loaded list already covered) are left alone.
-    QSet<qint64> fresh(ids.cbegin(), ids.cend());
-    m_ids.forEach([&fresh](qsizetype, qint64 id) { fresh.remove(id); });
-    if (fresh.isEmpty())
-        return;
-    const QList<qint64> added(fresh.cbegin(), fresh.cend());
-    cacheKeys(added);
+    cacheKeys(ids);
     struct Placed {
         qsizetype position;
         qint64 id;
     };
     QList<Placed> placed;
-    for (qint64 id : added) {
-        if (!m_keys.contains(id))
-            continue;  // gone from the store already
-        placed.append({insertPosition(m_keys.value(id), id), id});
+    QSet<qint64> seen;
+    for (qint64 id : ids) {
+        if (!m_keys.contains(id) || seen.contains(id))
+            continue;  // gone from the store already, or named twice
+        seen.insert(id);
+        const qsizetype position = insertPosition(m_keys.value(id), id);
+        // Already shown (a notice the loaded list covered): the binary search lands on it.
+        if (position < m_ids.size() && m_ids.at(position) == id)
+            continue;
+        placed.append({position, id});
     }
     // Same position: in sort order among themselves. Inserted from the last position backwards,
     // so the earlier positions stay valid; a run at one position goes in as one insertion.
@@ -631,12 +631,29 @@ void MessageListModel::insertIds(const QList<qint64> &ids)
 
 void MessageListModel::removeIds(const QList<qint64> &ids)
 {
-    QSet<qint64> gone(ids.cbegin(), ids.cend());
+    // Rows found by their cached sort key in a binary search; a full pass for the rest (the
+    // store no longer has the key of a removed message).
     QList<int> rows;
-    m_ids.forEach([&](qsizetype row, qint64 id) {
-        if (gone.contains(id))
-            rows.append(int(row));
-    });
+    QSet<qint64> unplaced;
+    for (qint64 id : ids) {
+        const auto key = m_keys.constFind(id);
+        if (key != m_keys.constEnd()) {
+            const qsizetype position = insertPosition(*key, id);
+            if (position < m_ids.size() && m_ids.at(position) == id) {
+                rows.append(int(position));
+                continue;
+            }
+        }
+        unplaced.insert(id);
+    }
+    if (!unplaced.isEmpty()) {
+        m_ids.forEach([&](qsizetype row, qint64 id) {
+            if (unplaced.contains(id))
+                rows.append(int(row));
+        });
+    }
+    std::sort(rows.begin(), rows.end());
+    rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
     for (qint64 id : ids) {
         m_rows.remove(id);
         m_keys.remove(id);
@@ -657,12 +674,24 @@ void MessageListModel::removeIds(const QList<qint64> &ids)
 
 void MessageListModel::changeIds(const QList<qint64> &ids)
 {
-    QSet<qint64> changed(ids.cbegin(), ids.cend());
+    // Most changes (flags) leave the sort key as it was: a binary search with the old key, when
+    // cached, or the new one finds the row. The others are looked for in a full pass.
     QList<std::pair<int, qint64>> rows;
-    m_ids.forEach([&](qsizetype row, qint64 id) {
-        if (changed.contains(id))
-            rows.append({int(row), id});
-    });
+    QSet<qint64> unplaced;
+    for (qint64 id : ids) {
+        const QVariant key = m_keys.contains(id) ? m_keys.value(id) : keyOf(id);
+        const qsizetype position = insertPosition(key, id);
+        if (position < m_ids.size() && m_ids.at(position) == id)
+            rows.append({int(position), id});
+        else
+            unplaced.insert(id);
+    }
+    if (!unplaced.isEmpty()) {
+        m_ids.forEach([&](qsizetype row, qint64 id) {
+            if (unplaced.contains(id))
+                rows.append({int(row), id});
+        });
+    }
     if (rows.isEmpty())
         return;
     for (qint64 id : ids) {
