@@ -103,6 +103,8 @@ void installTranslations(QCoreApplication &app)
 int main(int argc, char *argv[])
 {
     QCoreApplication::setApplicationName(QStringLiteral("heron"));
+    // Settings in ~/.config/heron/heron.conf, the profile in ~/.local/share/heron/heron (Linux).
+    QCoreApplication::setOrganizationName(QStringLiteral("heron"));
     QCoreApplication::setApplicationVersion(QStringLiteral(HERON_VERSION));
 
     // A command runs headless: a QCoreApplication, no display, the same engine as the window.
