@@ -5,6 +5,7 @@
 #include "core/logging.h"
 #include "store/database.h"
 #include "store/folderstore.h"
+#include "store/messagemetadata.h"
 #include "store/messagestore.h"
 #include "store/searchquery.h"
 #include "sync/localactions.h"
@@ -13,6 +14,8 @@
 #include <QHash>
 #include <QPointer>
 #include <QSaveFile>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTimer>
 
 #include <map>
@@ -195,6 +198,38 @@ void MailBackend::setFlags(const QList<qint64> &messageIds, quint32 addBits, qui
             else if (!done->isEmpty())
                 engine->operationsQueued(accountId);
         }
+    });
+}
+
+void MailBackend::markFolderRead(qint64 folderId)
+{
+    onWorker([this, folderId] {
+        QSqlQuery query(m_profile.database().connection());
+        query.setForwardOnly(true);
+        query.prepare(QStringLiteral("SELECT id FROM messages WHERE folder_id = ? AND (flags & ?) = 0"));
+        query.addBindValue(folderId);
+        query.addBindValue(quint32(Store::MessageFlags::Seen));
+        if (!query.exec()) {
+            fail(tr("Cannot read the folder's unread messages: %1").arg(query.lastError().text()));
+            return;
+        }
+        QList<qint64> ids;
+        while (query.next())
+            ids.append(query.value(0).toLongLong());
+        query.finish();
+        if (!ids.isEmpty())
+            setFlags(ids, Store::MessageFlags::Seen, 0);
+    });
+}
+
+void MailBackend::measureFolder(qint64 folderId)
+{
+    onWorker([this, folderId] {
+        QSqlQuery query(m_profile.database().connection());
+        query.prepare(QStringLiteral("SELECT coalesce(sum(size), 0) FROM messages WHERE folder_id = ?"));
+        query.addBindValue(folderId);
+        const qint64 bytes = query.exec() && query.next() ? query.value(0).toLongLong() : -1;
+        Q_EMIT folderSizeKnown(folderId, bytes);
     });
 }
 

@@ -56,6 +56,10 @@ public:
     void move(const QList<qint64> &messageIds, qint64 targetFolderId);
     void copy(const QList<qint64> &messageIds, qint64 targetFolderId);
     void remove(const QList<qint64> &messageIds);
+    // Marks every unread message of the folder read (one journaled action).
+    void markFolderRead(qint64 folderId);
+    // Adds up the sizes of the folder's stored messages; folderSizeKnown() follows.
+    void measureFolder(qint64 folderId);
 
     // Runs a search in the command line's syntax over the store; searchFinished() carries the
     // serial returned here, so a late answer to an older search can be told apart.
@@ -73,6 +77,7 @@ Q_SIGNALS:
     void roundFinished(qint64 accountId);
     void messagesArrived(qint64 accountId, qint64 folderId, const QList<qint64> &messageIds);
     void actionFailed(const QString &message);
+    void folderSizeKnown(qint64 folderId, qint64 bytes);
     void searchFinished(quint64 serial, const QList<qint64> &messageIds);
     void searchFailed(quint64 serial, const QString &message);
     void stopped();

@@ -187,6 +187,7 @@ void MainWindow::setUpModels()
         connect(m_backend, &MailBackend::partFailed, m_messageView, &MessageView::partFailed);
         connect(m_backend, &MailBackend::partProgress, m_messageView, &MessageView::partProgress);
         connect(m_backend, &MailBackend::searchFinished, this, &MainWindow::onSearchFinished);
+        connect(m_backend, &MailBackend::folderSizeKnown, this, &MainWindow::showFolderPropertiesWithSize);
         connect(m_backend, &MailBackend::searchFailed, this, [this](quint64 serial, const QString &message) {
             if (serial == m_searchSerial)
                 statusBar()->showMessage(message, 10000);
@@ -597,38 +598,30 @@ void MainWindow::showFolderMenu(const QPoint &position)
 
 void MainWindow::markFolderRead(qint64 folderId)
 {
-    QSqlQuery query(m_database->connection());
-    query.setForwardOnly(true);
-    query.prepare(QStringLiteral("SELECT id FROM messages WHERE folder_id = ? AND (flags & ?) = 0"));
-    query.addBindValue(folderId);
-    query.addBindValue(quint32(Store::MessageFlags::Seen));
-    QList<qint64> ids;
-    if (query.exec()) {
-        while (query.next())
-            ids.append(query.value(0).toLongLong());
-    }
-    if (!ids.isEmpty())
-        m_backend->setFlags(ids, Store::MessageFlags::Seen, 0);
+    if (m_backend)
+        m_backend->markFolderRead(folderId);
 }
 
 void MainWindow::showFolderProperties(qint64 folderId)
 {
+    // The size is added up on the worker (a big folder has many rows); the dialog opens then.
+    if (m_backend)
+        m_backend->measureFolder(folderId);
+}
+
+void MainWindow::showFolderPropertiesWithSize(qint64 folderId, qint64 bytes)
+{
     const Store::FolderRecord *folder = m_folderModel->folder(folderId);
     if (!folder)
         return;
-    QSqlQuery query(m_database->connection());
-    query.prepare(QStringLiteral("SELECT coalesce(sum(size), 0) FROM messages WHERE folder_id = ?"));
-    query.addBindValue(folderId);
-    const qint64 bytes = query.exec() && query.next() ? query.value(0).toLongLong() : 0;
     const QLocale locale;
     const auto when = [&locale, this](const QDateTime &time) {
         return time.isValid() ? locale.toString(time.toLocalTime(), QLocale::ShortFormat) : tr("never");
     };
     QStringList lines = {
             tr("Folder: %1").arg(folder->listing.path),
-            tr("Messages: %1 (%2 unread)")
-                    .arg(locale.toString(folder->messageCount), locale.toString(folder->unreadCount)),
-            tr("Size: %1").arg(locale.formattedDataSize(bytes)),
+            tr("Messages: %1 (%2 unread)").arg(locale.toString(folder->messageCount), locale.toString(folder->unreadCount)),
+            tr("Size: %1").arg(bytes < 0 ? tr("unknown") : locale.formattedDataSize(bytes)),
             tr("UIDVALIDITY: %1").arg(folder->state.uidValidity),
             tr("Last full synchronization: %1").arg(when(folder->lastFullSync)),
             tr("Last incremental synchronization: %1").arg(when(folder->lastIncrementalSync)),
@@ -637,7 +630,10 @@ void MainWindow::showFolderProperties(qint64 folderId)
     };
     if (!folder->lastError.isEmpty())
         lines.append(tr("Last error: %1").arg(folder->lastError));
-    QMessageBox::information(this, tr("Folder Properties"), lines.join(QLatin1Char('\n')));
+    auto *box = new QMessageBox(QMessageBox::Information, tr("Folder Properties"), lines.join(QLatin1Char('\n')),
+                                QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
 }
 
 QString MainWindow::accountName(qint64 accountId) const

@@ -81,6 +81,7 @@ private:
     void onSearchFinished(quint64 serial, const QList<qint64> &messageIds);
     void showFolderMenu(const QPoint &position);
     void showFolderProperties(qint64 folderId);
+    void showFolderPropertiesWithSize(qint64 folderId, qint64 bytes);
     void markFolderRead(qint64 folderId);
     void onProgress(const Sync::SyncProgress &progress);
     void onAccountState(qint64 accountId, Sync::AccountState state);
