@@ -424,11 +424,15 @@ Result<QList<qint64>> runSearch(Database &database, const SearchQuery &query, in
         conditions.sql.prepend(QStringLiteral("message_search MATCH ?"));
         conditions.values.prepend(match);
     } else {
-        sql = QStringLiteral("SELECT m.id FROM messages AS m INDEXED BY messages_when "
-                             "JOIN folders AS f ON f.id = m.folder_id");
-        if (!match.isEmpty()) {
+        if (match.isEmpty()) {
+            // SQLite walks messages_when for the order when nothing narrows the messages better;
+            // with its statistics it may prefer the folder index for a small folder.
+            sql = QStringLiteral("SELECT m.id FROM messages AS m JOIN folders AS f ON f.id = m.folder_id");
+        } else {
             // The matches are collected once into a set; the unary + keeps them from being the
             // outer loop, so the index walk stays newest first and stops at the limit.
+            sql = QStringLiteral("SELECT m.id FROM messages AS m INDEXED BY messages_when "
+                                 "JOIN folders AS f ON f.id = m.folder_id");
             conditions.sql.prepend(
                     QStringLiteral("+m.id IN (SELECT rowid FROM message_search WHERE message_search MATCH ?)"));
             conditions.values.prepend(match);
