@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // B4 and B5 (QUALITY.md): the message list and full-text search over a store of one big folder.
 //
-//   bench_message_list [--messages N] [--store PATH] [--runs R]   (defaults: 1,000,000, a store in
-//                                                                   the working directory, 5)
+//   bench_message_list [--messages N] [--store PATH] [--runs R] [--verbose] [--plan P]
+//                      (defaults: 1,000,000, a store in the working directory, 5; --verbose also
+//                      prints each search query's median and slowest time, and its results;
+//                      --plan matches or newest makes every search use that plan of runSearch)
 //
 // The store holds N generated messages in one folder (subjects, names and addresses from word
 // lists, dates over ten years, a tenth flagged, most read), written through FolderStore in
@@ -135,10 +137,25 @@ int main(int argc, char *argv[])
                                    QStringLiteral("PATH"));
     QCommandLineOption runsOption(QStringLiteral("runs"), QStringLiteral("Repetitions of each measure."),
                                   QStringLiteral("R"), QStringLiteral("5"));
-    parser.addOptions({messagesOption, storeOption, runsOption});
+    QCommandLineOption verboseOption(QStringLiteral("verbose"),
+                                     QStringLiteral("Print the time of each search query as well."));
+    QCommandLineOption planOption(QStringLiteral("plan"),
+                                  QStringLiteral("The search plan: cheapest (what the application uses), matches "
+                                                 "or newest."),
+                                  QStringLiteral("P"), QStringLiteral("cheapest"));
+    parser.addOptions({messagesOption, storeOption, runsOption, verboseOption, planOption});
     parser.process(app);
     const int count = parser.value(messagesOption).toInt();
     const int runs = qMax(1, parser.value(runsOption).toInt());
+    Store::SearchPlan plan = Store::SearchPlan::Cheapest;
+    if (parser.value(planOption) == QLatin1String("matches")) {
+        plan = Store::SearchPlan::MatchesFirst;
+    } else if (parser.value(planOption) == QLatin1String("newest")) {
+        plan = Store::SearchPlan::NewestFirst;
+    } else if (parser.value(planOption) != QLatin1String("cheapest")) {
+        std::fprintf(stderr, "%s: --plan is cheapest, matches or newest\n", kBench);
+        return 1;
+    }
     const QString storePath = parser.isSet(storeOption)
                                       ? parser.value(storeOption)
                                       : QDir::current().filePath(QStringLiteral("bench-list-%1.sqlite").arg(count));
@@ -239,19 +256,32 @@ int main(int argc, char *argv[])
         queries.append(QString::fromUtf8(word));
     queries.append(QStringLiteral("from:kowalski"));
     queries.append(QStringLiteral("subject:roadmap is:flagged"));
+    QHash<QString, QList<double>> perQuery;
+    QHash<QString, qsizetype> foundPerQuery;
     int results = 0;
     for (int run = 0; run < runs; ++run) {
         for (const QString &text : std::as_const(queries)) {
             const auto query = Store::SearchQuery::parse(text);
             QElapsedTimer timer;
             timer.start();
-            auto found = Store::runSearch(*database, *query, 500);
-            searches.append(double(timer.nsecsElapsed()) / 1e6);
+            auto found = Store::runSearch(*database, *query, 500, 0, plan);
+            const double elapsed = double(timer.nsecsElapsed()) / 1e6;
+            searches.append(elapsed);
+            perQuery[text].append(elapsed);
             if (!found) {
                 std::fprintf(stderr, "%s: %s\n", kBench, qPrintable(found.error().message));
                 return 1;
             }
+            foundPerQuery[text] = found->size();
             results += int(found->size());
+        }
+    }
+    if (parser.isSet(verboseOption)) {
+        for (const QString &text : std::as_const(queries)) {
+            const QList<double> &times = perQuery.value(text);
+            std::printf("# search %-28s median %8.1f ms  max %8.1f ms  %lld results\n",
+                        qPrintable(QLatin1Char('"') + text + QLatin1Char('"')), Bench::median(times),
+                        *std::max_element(times.cbegin(), times.cend()), qlonglong(foundPerQuery.value(text)));
         }
     }
     Bench::printFigure("bench_message_list.search_median_ms", Bench::median(searches), "ms");

@@ -273,15 +273,18 @@ Migration version4()
                })};
 }
 
-// Version 5: the message list orders a folder by when its messages were sent (the Date header,
-// else the arrival time); an index on exactly that expression lets it read a folder's newest page
-// by walking the index instead of sorting the whole folder. It replaces the index on the Date
-// header alone, which nothing used.
+// Version 5: indexes on when a message was sent as lists and searches show it (the Date header,
+// else the arrival time). Per folder, the message list reads a folder's newest page by walking
+// the index instead of sorting the whole folder; across folders, a search for a common word walks
+// it newest first and stops at its limit instead of sorting every match, and before: and after:
+// become ranges of it. The per-folder one replaces the index on the Date header alone, which
+// nothing used.
 Migration version5()
 {
     return {5, statements({
                        "DROP INDEX messages_folder_date",
                        "CREATE INDEX messages_folder_sent ON messages(folder_id, coalesce(date, internal_date))",
+                       "CREATE INDEX messages_when ON messages(coalesce(date, internal_date))",
                })};
 }
 

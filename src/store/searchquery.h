@@ -55,9 +55,18 @@ struct SearchQuery {
 // quotes, inner quotes doubled, control characters dropped. Whatever it holds, it is one string.
 QString ftsString(const QString &text);
 
+// How runSearch finds the newest matches; every plan gives the same result, at its own cost.
+enum class SearchPlan {
+    Cheapest,     // chosen per query from the number of full-text matches (what callers want)
+    MatchesFirst, // every message the full-text part matches, checked, then sorted: cheap for few
+    NewestFirst,  // messages newest first (an index), each checked, until the limit is reached
+};
+
 // The ids of the messages matching the query, newest first (the Date header, else the arrival
-// time), at most limit (all when limit <= 0); only the account's when accountId is not 0. One SQL
-// statement, with every user string bound as a parameter. An empty query is an error.
-Result<QList<qint64>> runSearch(Database &database, const SearchQuery &query, int limit = 500, qint64 accountId = 0);
+// time; the larger id first among equal times), at most limit (all when limit <= 0); only the
+// account's when accountId is not 0. Every user string is bound as a parameter. An empty query
+// is an error. plan is for tests and benchmarks that compare the plans.
+Result<QList<qint64>> runSearch(Database &database, const SearchQuery &query, int limit = 500, qint64 accountId = 0,
+                                SearchPlan plan = SearchPlan::Cheapest);
 
 }  // namespace Heron::Store
