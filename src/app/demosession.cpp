@@ -47,7 +47,8 @@ void DemoSession::openWindow(Demo::DemoProfile profile)
     m_backend = std::make_unique<Gui::MailBackend>(*m_profile.profile);
     m_window = std::make_unique<Gui::MainWindow>(&m_profile.profile->database(), m_backend.get());
     m_window->setWindowTitle(tr("Heron demo"));
-    connect(m_window.get(), &Gui::MainWindow::closed, this, [this] { stopServer(0); });
+    // Not from inside the window's close event: stopServer() deletes the window.
+    connect(m_window.get(), &Gui::MainWindow::closed, this, [this] { stopServer(0); }, Qt::QueuedConnection);
     m_starting.reset();
     m_window->show();
     m_backend->start();
@@ -67,10 +68,9 @@ void DemoSession::stopServer(int exitCode)
     if (m_finishing)
         return;
     m_finishing = true;
-    // The window and the engine go first (the engine has logged out by now), then the profile
-    // (its lock), then the server.
-    if (m_window)
-        m_window->hide();
+    // The window (its models read the store on threads of their own) and the engine go first
+    // (the engine has logged out by now), then the profile and its store, then the server.
+    m_window.reset();
     m_backend.reset();
     m_profile = {};
     connect(m_server.get(), &Demo::DemoServer::stopped, this, [this, exitCode] { Q_EMIT finished(exitCode); });
