@@ -248,20 +248,37 @@ int ThreadForest::allocate(const ThreadingFields &message)
     slotOfId.insert(message.id, slot);
     // A Message-ID seen twice (a copy, a resend) names the first message with it; the others
     // are threaded under their own parents but adopt no replies.
-    if (n.key && !slotOfKey.contains(n.key))
+    if (n.key && slotOfKey.contains(n.key))
+        sharedKeys.insert(n.key);
+    else if (n.key)
         slotOfKey.insert(n.key, slot);
     return slot;
 }
 
+void ThreadForest::releaseKey(int slot)
+{
+    const quint64 key = node(slot).key;
+    const auto owner = slotOfKey.constFind(key);
+    if (!key || owner == slotOfKey.cend() || *owner != slot)
+        return;
+    slotOfKey.erase(owner);
+    if (!sharedKeys.contains(key))
+        return;
+    // Rare (copies of one message), so a pass over the nodes rather than an index.
+    for (size_t other = 0; other < nodes.size(); ++other) {
+        if (int(other) != slot && nodes[other].id != 0 && nodes[other].key == key) {
+            slotOfKey.insert(key, int(other));
+            return;
+        }
+    }
+    sharedKeys.remove(key);
+}
+
 void ThreadForest::release(int slot)
 {
+    releaseKey(slot);
     Node &n = node(slot);
     slotOfId.remove(n.id);
-    if (n.key) {
-        const auto owner = slotOfKey.constFind(n.key);
-        if (owner != slotOfKey.cend() && *owner == slot)
-            slotOfKey.erase(owner);
-    }
     n = Node();
     freeSlots.append(slot);
 }

@@ -3,6 +3,7 @@
 
 #include <QHash>
 #include <QList>
+#include <QSet>
 #include <QString>
 #include <QStringView>
 
@@ -70,6 +71,7 @@ struct ThreadForest {
     QList<int> roots;  // newest thread activity first
     QHash<qint64, int> slotOfId;
     QHash<quint64, int> slotOfKey;  // the first message with that Message-ID
+    QSet<quint64> sharedKeys;       // Message-IDs that more than one message has
     QHash<quint64, QList<Waiter>> waiting;
 
     static quint64 keyOf(QStringView messageId);
@@ -107,6 +109,9 @@ struct ThreadForest {
 
     // A slot for a new message, not yet placed; its Message-ID is claimed when still free.
     int allocate(const ThreadingFields &message);
+    // The message at slot no longer answers to its Message-ID; another message with the same
+    // one does, if there is one.
+    void releaseKey(int slot);
     // Frees an unplaced slot without children.
     void release(int slot);
 

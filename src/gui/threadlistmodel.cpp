@@ -579,10 +579,9 @@ void ThreadListModel::removeMessages(const QList<qint64> &ids)
 void ThreadListModel::removeNode(int slot)
 {
     const qint64 id = m_forest.node(slot).id;
-    const quint64 key = m_forest.node(slot).key;
     const int oldRoot = m_forest.rootOf(slot);
-    if (key && m_forest.slotOfKey.value(key, kNoSlot) == slot)
-        m_forest.slotOfKey.remove(key);
+    // Its replies look past it from now on (or to a copy of it that stays).
+    m_forest.releaseKey(slot);
 
     QList<int> touchedRoots;
     if (oldRoot != slot)

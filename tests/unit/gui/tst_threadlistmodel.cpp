@@ -54,6 +54,7 @@ private Q_SLOTS:
     void threadsByInReplyToOnly();
     void skipsMissingIntermediates();
     void breaksCycles();
+    void duplicateMessageIdsKeepEveryMessage();
     void ordersThreadsByNewestActivity();
     void rootCountsItsThreadAndIsBoldWhileAnyIsUnread();
     void newReplyMovesItsThreadToTheTop();
@@ -242,6 +243,21 @@ void TestThreadListModel::breaksCycles()
     add({message(QStringLiteral("x"), 6, {QStringLiteral("y")}),
          message(QStringLiteral("y"), 5, {QStringLiteral("x")})});
     QCOMPARE(outline(model), QStringLiteral("y (2) [x], a (3) [b [d]], c"));
+}
+
+void TestThreadListModel::duplicateMessageIdsKeepEveryMessage()
+{
+    // The same message twice (a copy, a resend): replies go to the first, the copy is shown on
+    // its own and takes over when the first goes.
+    Store::MessageMetadata copy = message(QStringLiteral("copy"), 2);
+    copy.messageId = messageIdOf(QStringLiteral("a"));
+    add({message(QStringLiteral("a"), 1), copy, message(QStringLiteral("reply"), 3, {QStringLiteral("a")})});
+    ThreadListModel model(*m_db);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    load(model);
+    QCOMPARE(outline(model), QStringLiteral("a (2) [reply], copy"));
+    remove({QStringLiteral("a")});
+    QCOMPARE(outline(model), QStringLiteral("copy (2) [reply]"));
 }
 
 void TestThreadListModel::ordersThreadsByNewestActivity()
