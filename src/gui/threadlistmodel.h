@@ -26,6 +26,8 @@ namespace Heron::Gui {
 // MessageListModel: the same columns (MessageListModel::Column), roles, look, setFolder(),
 // setFolders(), clear(), folderId(), isComplete() and drag payload; messageId() and indexOf()
 // take and give QModelIndex instead of rows, and the order is fixed (sort() does nothing).
+// There is no setMessages(): search results are shown flat. A thread's root shows the number
+// of its messages after its subject and is bold while any of them is unread.
 //
 // The threads are computed on a worker thread with its own store connection, so a big folder
 // never blocks the window: setFolder() shows nothing until loaded() arrives. Rows are read in
