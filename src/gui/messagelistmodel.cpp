@@ -2,14 +2,13 @@
 #include "messagelistmodel.h"
 
 #include "foldertreemodel.h"
+#include "messagerow.h"
 #include "store/database.h"
 #include "store/messagemetadata.h"
 #include "store/messagerows.h"
 #include "store/messagestore.h"
 #include "store/storenotifier.h"
 
-#include <QFont>
-#include <QIcon>
 #include <QLocale>
 #include <QMimeData>
 #include <QSet>
@@ -34,13 +33,6 @@ QString placeholders(qsizetype count)
     for (qsizetype i = 1; i < count; ++i)
         text += QStringLiteral(", ?");
     return text;
-}
-
-QString addressText(const Store::Address &address)
-{
-    if (address.name.isEmpty())
-        return address.email;
-    return QStringLiteral("%1 <%2>").arg(address.name, address.email);
 }
 
 }  // namespace
@@ -725,32 +717,14 @@ void MessageListModel::loadPage(int row) const
         return;
     QSqlQuery query(m_database.connection());
     query.setForwardOnly(true);
-    query.prepare(QStringLiteral("SELECT id, flags, has_attachments, %1, subject, coalesce(date, internal_date), size "
-                                 "FROM messages WHERE id IN (%2)")
-                          .arg(m_showRecipients ? QStringLiteral("to_addrs") : QStringLiteral("from_addrs"),
-                               placeholders(count)));
+    query.prepare(QStringLiteral("SELECT id, %1 FROM messages WHERE id IN (%2)")
+                          .arg(MessageRow::columns(m_showRecipients), placeholders(count)));
     for (int i = first; i < first + count; ++i)
         query.addBindValue(m_ids.at(i));
     if (!query.exec())
         return;
-    while (query.next()) {
-        Row loaded;
-        loaded.flags = query.value(1).toUInt();
-        loaded.hasAttachments = query.value(2).toBool();
-        const QList<Store::Address> addresses = Store::MessageRows::addressesFromJson(query.value(3).toString());
-        if (!addresses.isEmpty()) {
-            const Store::Address &firstAddress = addresses.constFirst();
-            loaded.correspondent = firstAddress.name.isEmpty() ? firstAddress.email : firstAddress.name;
-            QStringList all;
-            for (const Store::Address &address : addresses)
-                all.append(addressText(address));
-            loaded.correspondentTooltip = all.join(QStringLiteral(", "));
-        }
-        loaded.subject = query.value(4).toString();
-        loaded.date = QDateTime::fromMSecsSinceEpoch(query.value(5).toLongLong(), Qt::UTC).toLocalTime();
-        loaded.size = query.value(6).toLongLong();
-        m_rows.insert(query.value(0).toLongLong(), loaded);
-    }
+    while (query.next())
+        m_rows.insert(query.value(0).toLongLong(), MessageRow::fromQuery(query));
 }
 
 QVariant MessageListModel::data(const QModelIndex &index, int role) const
@@ -769,82 +743,14 @@ QVariant MessageListModel::data(const QModelIndex &index, int role) const
         if (found == m_rows.constEnd())
             return {};
     }
-    const Row &row = *found;
-    const bool unread = (row.flags & Store::MessageFlags::Seen) == 0;
-    switch (role) {
-    case UnreadRole:
-        return unread;
-    case FlaggedRole:
-        return (row.flags & Store::MessageFlags::Flagged) != 0;
-    case Qt::FontRole:
-        if (unread) {
-            QFont font;
-            font.setBold(true);
-            return font;
-        }
-        return {};
-    case Qt::ToolTipRole:
-        return index.column() == Correspondent ? QVariant(row.correspondentTooltip) : QVariant();
-    case Qt::DecorationRole:
-        if (index.column() == Flagged && (row.flags & Store::MessageFlags::Flagged))
-            return QIcon(QStringLiteral(":/gui/icons/flag.svg"));
-        if (index.column() == Attachment && row.hasAttachments)
-            return QIcon(QStringLiteral(":/gui/icons/attachment.svg"));
-        return {};
-    case Qt::DisplayRole:
-        switch (index.column()) {
-        case Flagged:
-            return (row.flags & Store::MessageFlags::Flagged) ? QStringLiteral("\u2691") : QString();
-        case Attachment:
-            return row.hasAttachments ? QStringLiteral("\U0001F4CE") : QString();
-        case Correspondent:
-            return row.correspondent;
-        case Subject:
-            return row.subject;
-        case Date:
-            if (!row.date.isValid())
-                return QString();
-            return row.date.date() == QDate::currentDate() ? QLocale().toString(row.date.time(), QLocale::ShortFormat)
-                                                           : QLocale().toString(row.date.date(), QLocale::ShortFormat);
-        case Size:
-            return QLocale().formattedDataSize(row.size);
-        default:
-            return {};
-        }
-    default:
-        return {};
-    }
+    return found->data(index.column(), role);
 }
 
 QVariant MessageListModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
     if (orientation != Qt::Horizontal)
         return {};
-    // The two narrow columns show their symbol; the name is in the tooltip and for screen readers.
-    if (role == Qt::DecorationRole && section == Flagged)
-        return QIcon(QStringLiteral(":/gui/icons/flag.svg"));
-    if (role == Qt::DecorationRole && section == Attachment)
-        return QIcon(QStringLiteral(":/gui/icons/attachment.svg"));
-    if (role == Qt::DisplayRole && (section == Flagged || section == Attachment))
-        return QString();
-    if (role != Qt::DisplayRole && role != Qt::ToolTipRole && role != Qt::AccessibleTextRole)
-        return {};
-    switch (section) {
-    case Flagged:
-        return tr("Flagged");
-    case Attachment:
-        return tr("Attachment");
-    case Correspondent:
-        return m_showRecipients ? tr("To") : tr("From");
-    case Subject:
-        return tr("Subject");
-    case Date:
-        return tr("Date");
-    case Size:
-        return tr("Size");
-    default:
-        return {};
-    }
+    return MessageRow::headerData(section, role, m_showRecipients);
 }
 
 Qt::ItemFlags MessageListModel::flags(const QModelIndex &index) const
@@ -873,17 +779,7 @@ QMimeData *MessageListModel::mimeData(const QModelIndexList &indexes) const
         if (id && !ids.contains(id))
             ids.append(id);
     }
-    auto locations = Store::MessageStore(m_database).locations(ids);
-    if (!locations || locations->isEmpty())
-        return nullptr;
-    const qint64 accountId = locations->constFirst().accountId;
-    for (const Store::MessageStore::Location &location : std::as_const(*locations)) {
-        if (location.accountId != accountId)
-            return nullptr;
-    }
-    auto *data = new QMimeData;
-    data->setData(FolderTreeModel::messageIdsMimeType(), FolderTreeModel::encodeMessageIds(accountId, ids));
-    return data;
+    return MessageRow::dragData(m_database, ids);
 }
 
 }  // namespace Heron::Gui

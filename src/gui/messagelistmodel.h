@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/result.h"
+#include "gui/messagerow.h"
 
 #include <QAbstractTableModel>
 #include <QDateTime>
@@ -87,15 +88,6 @@ Q_SIGNALS:
     void loadRequested(quint64 generation, const QString &sql, const QList<QVariant> &values);
 
 private:
-    struct Row {
-        quint32 flags = 0;
-        bool hasAttachments = false;
-        QString correspondent;
-        QString correspondentTooltip;
-        QString subject;
-        QDateTime date;
-        qint64 size = 0;
-    };
     struct Notice {
         enum class Kind { Inserted, Changed, Removed };
         Kind kind = Kind::Inserted;
@@ -159,7 +151,7 @@ private:
     quint64 m_generation = 0;  // of the view; answers for an older one are dropped
     QList<Notice> m_pending;   // store notices that arrived while loading
 
-    mutable QHash<qint64, Row> m_rows;              // loaded pages
+    mutable QHash<qint64, MessageRow> m_rows;       // loaded pages
     mutable QHash<qint64, QVariant> m_keys;         // sort keys read for binary searches
     mutable std::unique_ptr<QSqlQuery> m_keyQuery;  // SELECT key of one id, prepared for the current sort
     QThread m_thread;

@@ -121,9 +121,8 @@ QVariant MessageRow::data(int column, int role) const
     }
     switch (column) {
     case MessageListModel::Flagged:
-        return isFlagged() ? QStringLiteral("\u2691") : QString();
     case MessageListModel::Attachment:
-        return hasAttachments ? QStringLiteral("\U0001F4CE") : QString();
+        return QString();  // their icons say it
     case MessageListModel::Correspondent:
         return correspondent;
     case MessageListModel::Subject:
