@@ -9,6 +9,7 @@
 #include "store/database.h"
 #include "store/messagemetadata.h"
 #include "store/messagestore.h"
+#include "threadlistmodel.h"
 #include "ui_mainwindow.h"
 
 #include <QApplication>
@@ -92,7 +93,23 @@ void MainWindow::setUpModels()
         statusBar()->showMessage(loaded.error().message);
     m_ui->folderTree->setModel(m_folderModel);
     m_ui->folderTree->expandAll();
+    m_threadModel = new ThreadListModel(*m_database, this);
     m_ui->messageList->setModel(m_messageModel);
+    m_ui->threadView->setModel(m_threadModel);
+    m_ui->threadView->setIconSize(QSize(16, 16));
+    QHeaderView *threadHeader = m_ui->threadView->header();
+    threadHeader->setStretchLastSection(false);
+    threadHeader->setSectionResizeMode(MessageListModel::Subject, QHeaderView::Stretch);
+    // The subject comes first and carries the thread's branches.
+    threadHeader->moveSection(threadHeader->visualIndex(MessageListModel::Subject), 0);
+    m_ui->threadView->setTreePosition(MessageListModel::Subject);
+    threadHeader->resizeSection(MessageListModel::Correspondent, 170);
+    threadHeader->resizeSection(MessageListModel::Date, 110);
+    threadHeader->resizeSection(MessageListModel::Size, 80);
+    for (int column : {int(MessageListModel::Flagged), int(MessageListModel::Attachment)}) {
+        threadHeader->setSectionResizeMode(column, QHeaderView::Fixed);
+        threadHeader->resizeSection(column, 26);
+    }
     m_ui->messageList->sortByColumn(MessageListModel::Date, Qt::DescendingOrder);
     m_ui->messageList->setIconSize(QSize(16, 16));
 
@@ -124,19 +141,30 @@ void MainWindow::setUpModels()
     });
     const int delay = settings.value(QStringLiteral("view/markReadDelayMs"), kDefaultMarkReadDelayMs).toInt();
     setMarkReadDelay(delay);
+    m_threaded = settings.value(QStringLiteral("view/threads"), false).toBool();
+    m_ui->actionThreads->setChecked(m_threaded);
 
     connect(m_ui->folderTree->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex &current) { onFolderActivated(current); });
-    connect(m_ui->messageList->selectionModel(), &QItemSelectionModel::currentChanged, this,
-            [this](const QModelIndex &current) { onMessageActivated(current); });
-    connect(m_ui->messageList->selectionModel(), &QItemSelectionModel::selectionChanged, this,
-            &MainWindow::updateActions);
-    connect(m_messageModel, &QAbstractItemModel::modelReset, this, [this] { onMessageActivated({}); });
-    connect(m_messageModel, &QAbstractItemModel::rowsRemoved, this, [this] {
-        // The open message left the list (moved, deleted elsewhere): the next one takes its place.
-        if (m_currentMessageId && m_messageModel->rowOf(m_currentMessageId) < 0)
-            onMessageActivated(m_ui->messageList->currentIndex());
-    });
+    for (QAbstractItemView *view :
+         {static_cast<QAbstractItemView *>(m_ui->messageList), static_cast<QAbstractItemView *>(m_ui->threadView)}) {
+        connect(view->selectionModel(), &QItemSelectionModel::currentChanged, this,
+                [this, view](const QModelIndex &current) {
+                    if (view == activeList())
+                        onMessageActivated(current);
+                });
+        connect(view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &MainWindow::updateActions);
+        connect(view->model(), &QAbstractItemModel::modelReset, this, [this, view] {
+            if (view == activeList())
+                onMessageActivated({});
+        });
+        connect(view->model(), &QAbstractItemModel::rowsRemoved, this, [this, view] {
+            // The open message left the list (moved, deleted elsewhere): the next one takes its place.
+            if (view == activeList() && m_currentMessageId && view->currentIndex().isValid() &&
+                view->currentIndex().data(MessageListModel::MessageIdRole).toLongLong() != m_currentMessageId)
+                onMessageActivated(view->currentIndex());
+        });
+    }
     connect(m_folderModel, &QAbstractItemModel::rowsInserted, this,
             [this](const QModelIndex &parent, int first, int last) {
                 // New folders show with their subfolders open, like the tree at start.
@@ -167,9 +195,7 @@ void MainWindow::setUpModels()
         if (!message)
             return;
         selectFolder(message->folderId);
-        const int row = m_messageModel->rowOf(messageId);
-        if (row >= 0)
-            m_ui->messageList->setCurrentIndex(m_messageModel->index(row, MessageListModel::Subject));
+        selectMessage(messageId);
     });
     connect(m_messageView, &MessageView::attachmentRequested, this,
             [this](qint64 messageId, const QString &section, MessageView::AttachmentAction action) {
@@ -242,6 +268,13 @@ void MainWindow::setUpActions()
     connect(m_ui->actionDelete, &QAction::triggered, this, &MainWindow::deleteSelection);
     connect(m_ui->actionMoveTo, &QAction::triggered, this, &MainWindow::moveSelection);
     connect(m_ui->actionArchive, &QAction::triggered, this, &MainWindow::archiveSelection);
+    connect(m_ui->actionThreads, &QAction::toggled, this, &MainWindow::setThreaded);
+    if (m_threadModel) {
+        connect(m_threadModel, &ThreadListModel::loaded, this, [this] {
+            if (m_selectWhenLoaded && activeList() == m_ui->threadView)
+                selectMessage(std::exchange(m_selectWhenLoaded, 0));
+        });
+    }
     connect(m_ui->actionNextUnread, &QAction::triggered, this, [this] { goToUnread(1); });
     connect(m_ui->actionPreviousUnread, &QAction::triggered, this, [this] { goToUnread(-1); });
     // The single-key shortcuts (M, A, N, P, /) would steal typing from the search field
@@ -308,29 +341,93 @@ void MainWindow::onFolderActivated(const QModelIndex &current)
         m_ui->searchField->clear();
     }
     m_searchSerial = 0;
+    if (m_messageModel->showsSearchResults())
+        m_messageModel->clear();  // the search ends with another folder
     const auto kind = FolderTreeModel::Kind(current.data(FolderTreeModel::KindRole).toInt());
-    Result<bool> shown = true;
-    if (!current.isValid() || kind == FolderTreeModel::Kind::Account || kind == FolderTreeModel::Kind::Placeholder) {
-        m_messageModel->clear();
-    } else if (kind == FolderTreeModel::Kind::AllInboxes) {
-        shown = m_messageModel->setFolders(m_folderModel->inboxFolderIds());
-    } else {
+    m_folderIds.clear();
+    m_showRecipients = false;
+    if (current.isValid() && kind == FolderTreeModel::Kind::AllInboxes) {
+        m_folderIds = m_folderModel->inboxFolderIds();
+    } else if (current.isValid() && kind == FolderTreeModel::Kind::Folder) {
         const qint64 folderId = current.data(FolderTreeModel::FolderIdRole).toLongLong();
-        shown = m_messageModel->setFolder(folderId,
-                                          showsRecipients(current.data(FolderTreeModel::SpecialUseRole).toString()));
+        m_folderIds = {folderId};
+        m_showRecipients = showsRecipients(current.data(FolderTreeModel::SpecialUseRole).toString());
         if (m_backend)
             m_backend->setFolderOnScreen(folderId);
     }
-    if (!shown)
-        statusBar()->showMessage(shown.error().message, 10000);
+    showFolders();
     setWindowTitle(current.isValid() ? tr("%1 — Heron").arg(current.data(Qt::EditRole).toString())
                                      : QStringLiteral("Heron"));
     updateActions();
 }
 
+void MainWindow::showFolders()
+{
+    // Only the view on screen holds the folder; the other one is emptied.
+    const bool threaded = m_threaded && !m_messageModel->showsSearchResults();
+    Result<bool> shown = true;
+    if (threaded) {
+        m_messageModel->clear();
+        shown = m_folderIds.isEmpty() ? (m_threadModel->clear(), Result<bool>(true))
+                                      : m_threadModel->setFolders(m_folderIds, m_showRecipients);
+    } else {
+        m_threadModel->clear();
+        shown = m_folderIds.isEmpty() ? (m_messageModel->clear(), Result<bool>(true))
+                                      : m_messageModel->setFolders(m_folderIds, m_showRecipients);
+    }
+    m_ui->messageList->setVisible(!threaded);
+    m_ui->threadView->setVisible(threaded);
+    if (!shown)
+        statusBar()->showMessage(shown.error().message, 10000);
+}
+
+void MainWindow::setThreaded(bool threaded)
+{
+    if (m_threaded == threaded)
+        return;
+    m_threaded = threaded;
+    m_ui->actionThreads->setChecked(threaded);
+    QSettings().setValue(QStringLiteral("view/threads"), threaded);
+    if (!m_messageModel)
+        return;
+    const qint64 open = m_currentMessageId;
+    if (m_messageModel->showsSearchResults())
+        return;  // search results stay flat; the choice applies when the search ends
+    showFolders();
+    // The thread view computes its threads on a worker: the open message is chosen again then.
+    m_selectWhenLoaded = open;
+    if (open && (!threaded || m_threadModel->isComplete()))
+        selectMessage(std::exchange(m_selectWhenLoaded, 0));
+}
+
+QAbstractItemView *MainWindow::activeList() const
+{
+    if (m_ui->threadView->isVisibleTo(this) && !m_ui->messageList->isVisibleTo(this))
+        return m_ui->threadView;
+    return m_ui->messageList;
+}
+
+void MainWindow::selectMessage(qint64 messageId)
+{
+    QModelIndex index;
+    if (activeList() == m_ui->threadView) {
+        index = m_threadModel->indexOf(messageId, MessageListModel::Subject);
+        for (QModelIndex parent = index.parent(); parent.isValid(); parent = parent.parent())
+            m_ui->threadView->expand(parent);
+    } else {
+        const int row = m_messageModel->rowOf(messageId);
+        if (row >= 0)
+            index = m_messageModel->index(row, MessageListModel::Subject);
+    }
+    if (index.isValid()) {
+        activeList()->setCurrentIndex(index);
+        activeList()->scrollTo(index);
+    }
+}
+
 void MainWindow::onMessageActivated(const QModelIndex &current)
 {
-    const qint64 id = current.isValid() ? m_messageModel->messageId(current.row()) : 0;
+    const qint64 id = current.isValid() ? current.data(MessageListModel::MessageIdRole).toLongLong() : 0;
     if (id == m_currentMessageId && id != 0)
         return;  // another column of the same row
     m_markReadTimer->stop();
@@ -425,9 +522,12 @@ QList<qint64> MainWindow::selectedMessageIds() const
     QList<qint64> ids;
     if (!m_messageModel)
         return ids;
-    const QModelIndexList rows = m_ui->messageList->selectionModel()->selectedRows();
-    for (const QModelIndex &row : rows)
-        ids.append(m_messageModel->messageId(row.row()));
+    const QModelIndexList rows = activeList()->selectionModel()->selectedRows();
+    for (const QModelIndex &row : rows) {
+        const qint64 id = row.data(MessageListModel::MessageIdRole).toLongLong();
+        if (id)
+            ids.append(id);
+    }
     if (ids.isEmpty() && m_currentMessageId)
         ids.append(m_currentMessageId);
     return ids;
@@ -472,7 +572,7 @@ void MainWindow::markSelection(quint32 addBits, quint32 removeBits)
 void MainWindow::toggleFlag()
 {
     // Like the other clients: flag all unless every selected message is flagged already.
-    const QModelIndexList rows = m_ui->messageList->selectionModel()->selectedRows();
+    const QModelIndexList rows = activeList()->selectionModel()->selectedRows();
     bool allFlagged = !rows.isEmpty();
     for (const QModelIndex &row : rows)
         allFlagged = allFlagged && row.data(MessageListModel::FlaggedRole).toBool();
@@ -528,15 +628,39 @@ void MainWindow::goToUnread(int step)
 {
     if (!m_messageModel)
         return;
-    const QModelIndex current = m_ui->messageList->currentIndex();
+    const QModelIndex current = activeList()->currentIndex();
+    if (activeList() == m_ui->threadView) {
+        // Threads hold a folder of moderate size: walk them in the order shown.
+        QList<QModelIndex> order;
+        const auto walk = [&](const auto &self, const QModelIndex &parent) -> void {
+            for (int row = 0; row < m_threadModel->rowCount(parent); ++row) {
+                const QModelIndex child = m_threadModel->index(row, 0, parent);  // children hang off column 0
+                order.append(child);
+                self(self, child);
+            }
+        };
+        walk(walk, {});
+        qsizetype at = -1;
+        for (qsizetype i = 0; i < order.size() && current.isValid(); ++i) {
+            if (order.at(i) == current.siblingAtColumn(0))
+                at = i;
+        }
+        for (qsizetype i = at < 0 ? (step > 0 ? 0 : order.size() - 1) : at + step; i >= 0 && i < order.size();
+             i += step) {
+            if (order.at(i).data(MessageListModel::UnreadRole).toBool()) {
+                selectMessage(order.at(i).data(MessageListModel::MessageIdRole).toLongLong());
+                return;
+            }
+        }
+        statusBar()->showMessage(tr("No more unread messages here."), 5000);
+        return;
+    }
     const int row = m_messageModel->findUnread(current.isValid() ? current.row() : -1, step < 0);
     if (row < 0) {
         statusBar()->showMessage(tr("No more unread messages here."), 5000);
         return;
     }
-    const QModelIndex index = m_messageModel->index(row, MessageListModel::Subject);
-    m_ui->messageList->setCurrentIndex(index);
-    m_ui->messageList->scrollTo(index);
+    selectMessage(m_messageModel->messageId(row));
 }
 
 void MainWindow::runSearch()
@@ -548,7 +672,8 @@ void MainWindow::runSearch()
     if (text.isEmpty()) {
         if (m_messageModel->showsSearchResults()) {
             m_searchSerial = 0;
-            onFolderActivated(m_ui->folderTree->currentIndex());
+            m_messageModel->clear();
+            showFolders();
         }
         return;
     }
@@ -564,6 +689,10 @@ void MainWindow::onSearchFinished(quint64 serial, const QList<qint64> &messageId
         statusBar()->showMessage(shown.error().message, 10000);
         return;
     }
+    // Search results are flat.
+    m_threadModel->clear();
+    m_ui->threadView->hide();
+    m_ui->messageList->show();
     statusBar()->showMessage(tr("%n message(s) found", nullptr, int(messageIds.size())), 10000);
 }
 
@@ -620,7 +749,8 @@ void MainWindow::showFolderPropertiesWithSize(qint64 folderId, qint64 bytes)
     };
     QStringList lines = {
             tr("Folder: %1").arg(folder->listing.path),
-            tr("Messages: %1 (%2 unread)").arg(locale.toString(folder->messageCount), locale.toString(folder->unreadCount)),
+            tr("Messages: %1 (%2 unread)")
+                    .arg(locale.toString(folder->messageCount), locale.toString(folder->unreadCount)),
             tr("Size: %1").arg(bytes < 0 ? tr("unknown") : locale.formattedDataSize(bytes)),
             tr("UIDVALIDITY: %1").arg(folder->state.uidValidity),
             tr("Last full synchronization: %1").arg(when(folder->lastFullSync)),

@@ -10,6 +10,7 @@
 
 #include <memory>
 
+class QAbstractItemView;
 class QLabel;
 class QSystemTrayIcon;
 class QTimer;
@@ -28,6 +29,7 @@ class FolderTreeModel;
 class MailBackend;
 class MessageListModel;
 class MessageView;
+class ThreadListModel;
 
 // The window people live in: folder tree | search field and message list | message view, the
 // actions on messages (menus, toolbar, shortcuts), sync progress in the status bar and new mail
@@ -43,6 +45,11 @@ public:
 
     FolderTreeModel *folderModel() const { return m_folderModel; }
     MessageListModel *messageModel() const { return m_messageModel; }
+    ThreadListModel *threadModel() const { return m_threadModel; }
+    // Messages grouped in threads (View > Threads) instead of the flat list; search results are
+    // always flat.
+    void setThreaded(bool threaded);
+    bool isThreaded() const { return m_threaded; }
     MessageView *messageView() const { return m_messageView; }
 
     // Shows that folder's messages, as if the user had clicked it.
@@ -67,6 +74,10 @@ private:
     void setUpStatus();
     void updatePage();
     void onFolderActivated(const QModelIndex &current);
+    // Shows the folders chosen in the tree in the list or the thread view, whichever is on.
+    void showFolders();
+    QAbstractItemView *activeList() const;
+    void selectMessage(qint64 messageId);
     void onMessageActivated(const QModelIndex &current);
     void updateActions();
     QList<qint64> selectedMessageIds() const;
@@ -98,6 +109,7 @@ private:
     MailBackend *m_backend = nullptr;
     FolderTreeModel *m_folderModel = nullptr;
     MessageListModel *m_messageModel = nullptr;
+    ThreadListModel *m_threadModel = nullptr;
     MessageView *m_messageView = nullptr;
     QTimer *m_markReadTimer = nullptr;
     QTimer *m_searchTimer = nullptr;
@@ -107,9 +119,13 @@ private:
     QHash<qint64, QString> m_progress;  // account id -> what it is doing
     QHash<qint64, QString> m_errors;    // account id -> its last error
     qint64 m_currentMessageId = 0;
+    qint64 m_selectWhenLoaded = 0;  // to select once the thread view has its threads
     QString m_reportSection;        // the delivery-status part of the message shown, when it is a bounce
     QSet<QString> m_openWhenSaved;  // files to open once saved (Open on an attachment)
     quint64 m_searchSerial = 0;
+    QList<qint64> m_folderIds;  // what the tree selected: one folder, the inboxes, or nothing
+    bool m_showRecipients = false;
+    bool m_threaded = false;
     bool m_closing = false;
     bool m_backendStopped = false;
 };

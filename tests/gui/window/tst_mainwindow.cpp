@@ -9,6 +9,7 @@
 #include "gui/mainwindow.h"
 #include "gui/messagelistmodel.h"
 #include "gui/messageview.h"
+#include "gui/threadlistmodel.h"
 #include "store/database.h"
 #include "store/folderstore.h"
 #include "support/dovecotfixture.h"
@@ -143,6 +144,7 @@ void MainWindowTest::readFlagMoveDeleteAndSearch()
     Gui::MailBackend backend(**profile);
     Gui::MainWindow window(&(*profile)->database(), &backend);
     window.setMarkReadDelay(0);
+    window.setThreaded(false);
     window.resize(1200, 760);
     window.show();
     backend.start();
@@ -214,6 +216,23 @@ void MainWindowTest::readFlagMoveDeleteAndSearch()
     QTRY_COMPARE(messages->rowCount(), 3);
     QVERIFY(!messages->showsSearchResults());
     QVERIFY(window.grab().save(QStringLiteral(HERON_TEST_BUILD_DIR "/screenshots/mainwindow-after-actions.png")));
+
+    // Threads: the same messages in the thread view, the open one selected there; back again.
+    list->setCurrentIndex(messages->index(0, Gui::MessageListModel::Subject));
+    const qint64 open = window.currentMessageId();
+    QVERIFY(open);
+    window.findChild<QAction *>(QStringLiteral("actionThreads"))->trigger();
+    QVERIFY(window.isThreaded());
+    auto *threadView = window.findChild<QTreeView *>(QStringLiteral("threadView"));
+    QVERIFY(threadView->isVisible());
+    QVERIFY(!list->isVisible());
+    QTRY_VERIFY(window.threadModel()->isComplete());
+    QCOMPARE(window.threadModel()->rowCount(), 3);
+    QTRY_COMPARE(window.currentMessageId(), open);
+    QCOMPARE(threadView->currentIndex().data(Gui::MessageListModel::MessageIdRole).toLongLong(), open);
+    window.setThreaded(false);
+    QVERIFY(list->isVisible());
+    QCOMPARE(messages->rowCount(), 3);
 
     // Closing logs out first, then says so.
     QSignalSpy closed(&window, &Gui::MainWindow::closed);

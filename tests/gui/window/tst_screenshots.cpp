@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The main window on the demo mailbox (the demo server, its profile and the real sync engine),
-// photographed into <build>/screenshots/: the inbox with an HTML message open, a bounce, and a
-// search. The README shows the first. Each picture is taken once what it shows is there.
+// photographed into <build>/screenshots/: the inbox with an HTML message open, a bounce, a
+// conversation in the thread view, and a search. The README shows the first. Each picture is taken once what it shows
+// is there.
 #include "accounts/profile.h"
 #include "demo/demoprofile.h"
 #include "demo/demoserver.h"
@@ -10,6 +11,7 @@
 #include "gui/mainwindow.h"
 #include "gui/messagelistmodel.h"
 #include "gui/messageview.h"
+#include "gui/threadlistmodel.h"
 #include "store/messagestore.h"
 
 #include <QDir>
@@ -85,6 +87,7 @@ void ScreenshotsTest::mainWindowOnTheDemoMailbox()
         Gui::MailBackend backend(profile);
         Gui::MainWindow window(&profile.database(), &backend);
         window.setMarkReadDelay(-1);  // the pictures keep their unread messages
+        window.setThreaded(false);
         window.resize(1280, 800);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
@@ -129,6 +132,25 @@ void ScreenshotsTest::mainWindowOnTheDemoMailbox()
         QVERIFY(bounce);
         QTRY_VERIFY_WITH_TIMEOUT(bodyShown(window.messageView()), kTimeoutMs);
         QVERIFY(save(window, QStringLiteral("bounce.png")));
+
+        // Threads, one of them open.
+        window.setThreaded(true);
+        Gui::ThreadListModel *threads = window.threadModel();
+        QTRY_VERIFY_WITH_TIMEOUT(threads->isComplete() && threads->rowCount() > 0, kTimeoutMs);
+        auto *threadView = window.findChild<QTreeView *>(QStringLiteral("threadView"));
+        QModelIndex conversation;
+        for (int row = 0; row < threads->rowCount() && !conversation.isValid(); ++row) {
+            const QModelIndex root = threads->index(row, 0);  // a tree's children hang off column 0
+            if (root.data(Gui::ThreadListModel::ThreadSizeRole).toInt() >= 3)
+                conversation = root;
+        }
+        QVERIFY(conversation.isValid());
+        threadView->expandRecursively(conversation);
+        threadView->setCurrentIndex(threads->index(0, Gui::MessageListModel::Subject, conversation));
+        threadView->scrollTo(conversation, QAbstractItemView::PositionAtTop);
+        QTRY_VERIFY_WITH_TIMEOUT(bodyShown(window.messageView()), kTimeoutMs);
+        QVERIFY(save(window, QStringLiteral("threads.png")));
+        window.setThreaded(false);
 
         // A search across folders.
         auto *search = window.findChild<QLineEdit *>(QStringLiteral("searchField"));
