@@ -162,6 +162,10 @@
         <source>Cannot write %1: %2</source>
         <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
+    <message>
+        <source>Cannot read the folder&apos;s unread messages: %1</source>
+        <translation>Die ungelesenen Nachrichten des Ordners lassen sich nicht lesen: %1</translation>
+    </message>
 </context>
 <context>
     <name>Heron::Gui::MainWindow</name>
@@ -330,6 +334,10 @@
         <source>&lt;h3&gt;Heron %1&lt;/h3&gt;&lt;p&gt;A desktop IMAP mail client.&lt;/p&gt;&lt;p&gt;Licensed under the GNU General Public License, version 3 or later.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Heron %1&lt;/h3&gt;&lt;p&gt;Ein IMAP-E-Mail-Programm für den Desktop.&lt;/p&gt;&lt;p&gt;Lizenziert unter der GNU General Public License, Version 3 oder neuer.&lt;/p&gt;</translation>
     </message>
+    <message>
+        <source>unknown</source>
+        <translation>unbekannt</translation>
+    </message>
 </context>
 <context>
     <name>Heron::Gui::MessageListModel</name>
@@ -340,34 +348,6 @@
     <message>
         <source>Cannot count the messages: %1</source>
         <translation>Die Nachrichten können nicht gezählt werden: %1</translation>
-    </message>
-    <message>
-        <source>Flagged</source>
-        <translation>Markiert</translation>
-    </message>
-    <message>
-        <source>Attachment</source>
-        <translation>Anhang</translation>
-    </message>
-    <message>
-        <source>To</source>
-        <translation>An</translation>
-    </message>
-    <message>
-        <source>From</source>
-        <translation>Von</translation>
-    </message>
-    <message>
-        <source>Subject</source>
-        <translation>Betreff</translation>
-    </message>
-    <message>
-        <source>Date</source>
-        <translation>Datum</translation>
-    </message>
-    <message>
-        <source>Size</source>
-        <translation>Größe</translation>
     </message>
 </context>
 <context>
@@ -506,6 +486,18 @@
     <message>
         <source>The server did not send a picture Heron can show.</source>
         <translation>Der Server hat kein Bild gesendet, das Heron anzeigen kann.</translation>
+    </message>
+</context>
+<context>
+    <name>Heron::Gui::ThreadListModel</name>
+    <message>
+        <source>Cannot read the folder&apos;s threads: %1</source>
+        <translation>Die Unterhaltungen des Ordners lassen sich nicht lesen: %1</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <comment>a thread&apos;s subject and its number of messages</comment>
+        <translation>%1 (%2)</translation>
     </message>
 </context>
 <context>
@@ -732,6 +724,26 @@ heron --profile &quot;%1&quot; account add --email ADRESSE --host IMAP-SERVER</t
     <message>
         <source>P</source>
         <translation>P</translation>
+    </message>
+    <message>
+        <source>Threads</source>
+        <translation>Unterhaltungen</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Ansicht</translation>
+    </message>
+    <message>
+        <source>&amp;Threads</source>
+        <translation>&amp;Unterhaltungen</translation>
+    </message>
+    <message>
+        <source>Group the messages of a conversation together</source>
+        <translation>Die Nachrichten einer Unterhaltung zusammen anzeigen</translation>
+    </message>
+    <message>
+        <source>T</source>
+        <translation>T</translation>
     </message>
 </context>
 <context>

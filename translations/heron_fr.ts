@@ -162,6 +162,10 @@
         <source>Cannot write %1: %2</source>
         <translation>Impossible d&apos;écrire %1 : %2</translation>
     </message>
+    <message>
+        <source>Cannot read the folder&apos;s unread messages: %1</source>
+        <translation>Impossible de lire les messages non lus du dossier : %1</translation>
+    </message>
 </context>
 <context>
     <name>Heron::Gui::MainWindow</name>
@@ -330,6 +334,10 @@
         <source>&lt;h3&gt;Heron %1&lt;/h3&gt;&lt;p&gt;A desktop IMAP mail client.&lt;/p&gt;&lt;p&gt;Licensed under the GNU General Public License, version 3 or later.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Heron %1&lt;/h3&gt;&lt;p&gt;Un client de messagerie IMAP pour le bureau.&lt;/p&gt;&lt;p&gt;Distribué sous la licence publique générale GNU, version 3 ou ultérieure.&lt;/p&gt;</translation>
     </message>
+    <message>
+        <source>unknown</source>
+        <translation>inconnue</translation>
+    </message>
 </context>
 <context>
     <name>Heron::Gui::MessageListModel</name>
@@ -340,34 +348,6 @@
     <message>
         <source>Cannot count the messages: %1</source>
         <translation>Impossible de compter les messages : %1</translation>
-    </message>
-    <message>
-        <source>Flagged</source>
-        <translation>Suivi</translation>
-    </message>
-    <message>
-        <source>Attachment</source>
-        <translation>Pièce jointe</translation>
-    </message>
-    <message>
-        <source>To</source>
-        <translation>Destinataire</translation>
-    </message>
-    <message>
-        <source>From</source>
-        <translation>Expéditeur</translation>
-    </message>
-    <message>
-        <source>Subject</source>
-        <translation>Sujet</translation>
-    </message>
-    <message>
-        <source>Date</source>
-        <translation>Date</translation>
-    </message>
-    <message>
-        <source>Size</source>
-        <translation>Taille</translation>
     </message>
 </context>
 <context>
@@ -506,6 +486,18 @@
     <message>
         <source>The server did not send a picture Heron can show.</source>
         <translation>Le serveur n&apos;a pas envoyé d&apos;image que Heron puisse afficher.</translation>
+    </message>
+</context>
+<context>
+    <name>Heron::Gui::ThreadListModel</name>
+    <message>
+        <source>Cannot read the folder&apos;s threads: %1</source>
+        <translation>Impossible de lire les fils de discussion du dossier : %1</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <comment>a thread&apos;s subject and its number of messages</comment>
+        <translation>%1 (%2)</translation>
     </message>
 </context>
 <context>
@@ -732,6 +724,26 @@ heron --profile &quot;%1&quot; account add --email ADRESSE --host SERVEUR-IMAP</
     <message>
         <source>P</source>
         <translation>P</translation>
+    </message>
+    <message>
+        <source>Threads</source>
+        <translation>Fils de discussion</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>Affic&amp;hage</translation>
+    </message>
+    <message>
+        <source>&amp;Threads</source>
+        <translation>&amp;Fils de discussion</translation>
+    </message>
+    <message>
+        <source>Group the messages of a conversation together</source>
+        <translation>Regrouper les messages d&apos;une même conversation</translation>
+    </message>
+    <message>
+        <source>T</source>
+        <translation>T</translation>
     </message>
 </context>
 <context>
