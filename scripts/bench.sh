@@ -2,13 +2,16 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Builds the benchmarks optimized and runs them; every figure is one "name value unit" line.
 #
-#   scripts/bench.sh [parser] [raw_fetch] [sync_initial] [sync_resync] [sync_changes]   (default: all)
+#   scripts/bench.sh [parser] [raw_fetch] [sync_initial] [sync_resync] [sync_changes] [message_list]
+#                                                                                   (default: all)
 #
 #   parser        B8: parser throughput on an in-memory FETCH stream
 #   raw_fetch     B1 baseline: the raw reader against a private Dovecot, for each HERON_BENCH_MESSAGES
 #   sync_initial  B1: initial sync of a 100,000-message folder (median of 3 fresh profiles, peak RSS)
 #   sync_resync   B2: no-change resync of 3 accounts x 20 folders, one of 100,000 (median of 5)
 #   sync_changes  B3: 200 flag changes and 1,000 expunges made elsewhere, one resync per strategy
+#   message_list  B4, B5: a 1,000,000-message folder in the message list, and full-text search
+#                 over it (the store is built once, about a minute, and kept in the build directory)
 # The sync benchmarks print their same-run raw_fetch baseline and a "target NAME <= LIMIT UNIT
 # PASS|MISS" line per target; each takes a few minutes at full size.
 #
@@ -29,14 +32,15 @@ sync_messages="${HERON_BENCH_SYNC_MESSAGES:-100000}"
 
 benches=("$@")
 if [[ ${#benches[@]} -eq 0 ]]; then
-    benches=(parser raw_fetch sync_initial sync_resync sync_changes)
+    benches=(parser raw_fetch sync_initial sync_resync sync_changes message_list)
 fi
 targets=()
 for bench in "${benches[@]}"; do
     case "$bench" in
         parser | raw_fetch | sync_initial | sync_resync | sync_changes) targets+=("bench_$bench") ;;
+        message_list) targets+=(bench_message_list) ;;
         *)
-            echo "usage: $0 [parser] [raw_fetch] [sync_initial] [sync_resync] [sync_changes]" >&2
+            echo "usage: $0 [parser] [raw_fetch] [sync_initial] [sync_resync] [sync_changes] [message_list]" >&2
             exit 2
             ;;
     esac
@@ -79,6 +83,10 @@ for bench in "${benches[@]}"; do
         sync_changes)
             echo "# sync_changes: 200 flags and 1,000 expunges in $sync_messages messages, per strategy" >&2
             "$build_dir/bench/bench_sync_changes" --fixture "$sync_messages" || status=1
+            ;;
+        message_list)
+            echo "# message_list: 1,000,000 messages in one folder, median of 5" >&2
+            "$build_dir/bench/bench_message_list" --store "$build_dir/bench-list-1000000.sqlite" --runs 5 || status=1
             ;;
     esac
 done

@@ -19,6 +19,14 @@ void printFigure(const char *name, qint64 value, const char *unit)
     std::fflush(stdout);
 }
 
+bool printTarget(const QByteArray &name, double value, double limit, const char *unit)
+{
+    const bool holds = value <= limit;
+    std::printf("target %s <= %g %s %s\n", name.constData(), limit, unit, holds ? "PASS" : "MISS");
+    std::fflush(stdout);
+    return holds;
+}
+
 double median(QList<double> samples)
 {
     if (samples.isEmpty())

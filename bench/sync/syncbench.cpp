@@ -23,14 +23,6 @@ constexpr int kPasswordTimeoutMs = 30000;
 
 }  // namespace
 
-bool printTarget(const QByteArray &name, double value, double limit, const char *unit)
-{
-    const bool holds = value <= limit;
-    std::printf("target %s <= %g %s %s\n", name.constData(), limit, unit, holds ? "PASS" : "MISS");
-    std::fflush(stdout);
-    return holds;
-}
-
 void printFigure(const QByteArray &name, double value, const char *unit)
 {
     printFigure(name.constData(), value, unit);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "accounts/profile.h"
+#include "common/benchreport.h"
 #include "common/rawfetch.h"
 #include "sync/syncstats.h"
 
@@ -25,10 +26,6 @@ class SyncEngine;
 // What the sync benchmarks (B1-B3, QUALITY.md) share: the Dovecot fixture set up for bulk work,
 // throw-away profiles with accounts on it, one engine round timed on its own, and the target lines.
 namespace Heron::Bench {
-
-// Prints "target NAME <= LIMIT UNIT PASS" (or MISS) so that a reader sees at once whether a
-// target holds; returns whether it does.
-bool printTarget(const QByteArray &name, double value, double limit, const char *unit);
 
 // Figures with names built at run time ("sync_resync.account2.bytes_in").
 void printFigure(const QByteArray &name, double value, const char *unit);
