@@ -7,6 +7,7 @@
 #include "storelogging.h"
 
 #include <QSet>
+#include <QSqlQuery>
 
 namespace Heron::Store {
 
@@ -375,6 +376,93 @@ Result<QStringList> FolderStore::resetForUidValidity(qint64 folderId, quint32 ui
     if (keys)
         qCInfo(lcStore) << "Folder" << folderId << "reset for UIDVALIDITY" << uidValidity;
     return keys;
+}
+
+Result<QList<qint64>> FolderStore::storeServerHits(qint64 folderId, const QList<MessageMetadata> &messages)
+{
+    if (messages.size() > kMaxRowsPerTransaction)
+        return makeError(Error::Code::InvalidInput,
+                         QStringLiteral("At most %1 server hits are stored at once").arg(kMaxRowsPerTransaction));
+    Transaction transaction(m_database);
+    if (!transaction.isActive())
+        return transaction.error();
+    QList<qint64> ids;
+    {
+        QSqlQuery existing(transaction.connection());
+        existing.prepare(QStringLiteral("SELECT id FROM messages WHERE folder_id = ? AND uid = ?"));
+        QSqlQuery mark(transaction.connection());
+        mark.prepare(QStringLiteral("UPDATE messages SET server_hit = 1 WHERE id = ?"));
+        MessageRows::Writer writer(transaction.connection());
+        for (const MessageMetadata &message : messages) {
+            existing.bindValue(0, folderId);
+            existing.bindValue(1, qint64(message.uid));
+            if (!existing.exec())
+                return Sql::error(existing, QStringLiteral("Cannot look up a server hit"));
+            if (existing.next()) {
+                ids.append(existing.value(0).toLongLong());
+                existing.finish();
+                continue;
+            }
+            auto upserted = writer.upsert(folderId, message);
+            if (!upserted)
+                return upserted.error();
+            mark.bindValue(0, upserted->id);
+            if (!mark.exec())
+                return Sql::error(mark, QStringLiteral("Cannot mark a server hit"));
+            transaction.changes().insertedMessages[folderId].append(upserted->id);
+            ids.append(upserted->id);
+        }
+        if (auto indexed = writer.finish(); !indexed)
+            return indexed.error();
+    }
+    if (auto committed = transaction.commit(); !committed)
+        return committed.error();
+    return ids;
+}
+
+Result<int> FolderStore::dropServerHits(qint64 accountId)
+{
+    Transaction transaction(m_database);
+    if (!transaction.isActive())
+        return transaction.error();
+    const QString ofAccount = accountId ? QStringLiteral(" AND f.account_id = ?") : QString();
+    // A hit the window covers by now (it was widened meanwhile) is an ordinary message.
+    QSqlQuery kept(transaction.connection());
+    kept.prepare(QStringLiteral("UPDATE messages SET server_hit = 0 WHERE server_hit != 0 AND id IN ("
+                                "SELECT m.id FROM messages AS m JOIN folders AS f ON f.id = m.folder_id "
+                                "WHERE m.server_hit != 0 AND f.selected_for_sync != 0 "
+                                "AND (f.window_start IS NULL OR m.internal_date >= f.window_start)") +
+                 ofAccount + QStringLiteral(")"));
+    if (accountId)
+        kept.addBindValue(accountId);
+    if (!kept.exec())
+        return Sql::error(kept, QStringLiteral("Cannot keep the server hits the window covers"));
+    QSqlQuery hits(transaction.connection());
+    hits.setForwardOnly(true);
+    hits.prepare(QStringLiteral("SELECT m.id, m.folder_id FROM messages AS m JOIN folders AS f ON f.id = m.folder_id "
+                                "WHERE m.server_hit != 0") +
+                 ofAccount);
+    if (accountId)
+        hits.addBindValue(accountId);
+    if (!hits.exec())
+        return Sql::error(hits, QStringLiteral("Cannot list the server hits"));
+    QList<std::pair<qint64, qint64>> found;
+    while (hits.next())
+        found.append({hits.value(0).toLongLong(), hits.value(1).toLongLong()});
+    hits.finish();
+    {
+        MessageRows::Writer writer(transaction.connection());
+        for (const auto &[id, folderId] : std::as_const(found)) {
+            if (auto removed = writer.remove(id); !removed)
+                return removed.error();
+            transaction.changes().removedMessages[folderId].append(id);
+        }
+        if (auto indexed = writer.finish(); !indexed)
+            return indexed.error();
+    }
+    if (auto committed = transaction.commit(); !committed)
+        return committed.error();
+    return int(found.size());
 }
 
 Result<QStringList> FolderStore::forgetMessages(qint64 folderId)

@@ -54,6 +54,14 @@ public:
     // its sync point is reset, so selecting it again fetches it afresh. Queued operations stay.
     Result<QStringList> forgetMessages(qint64 folderId);
 
+    // Messages a search found on the server outside the folder's sliding window (older than it):
+    // stored and marked as server hits, in one transaction, without moving the sync state. A UID
+    // stored already is left as it is. Returns their ids, in the order given.
+    Result<QList<qint64>> storeServerHits(qint64 folderId, const QList<MessageMetadata> &messages);
+    // The search is over: the account's server hits go (0: every account's). A hit that the
+    // window covers by now (it was widened) stays as an ordinary message.
+    Result<int> dropServerHits(qint64 accountId = 0);
+
 private:
     Result<QStringList> dropMessages(qint64 folderId, quint32 uidValidity, bool parkOperations);
 

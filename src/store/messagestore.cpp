@@ -56,7 +56,11 @@ Result<UidSet> MessageStore::uids(qint64 folderId, quint32 first, quint32 last) 
 {
     QSqlQuery query(m_database.connection());
     query.setForwardOnly(true);
-    query.prepare(QStringLiteral("SELECT uid FROM messages WHERE folder_id = ? AND uid BETWEEN ? AND ? ORDER BY uid"));
+    // Server hits (schema 6) are not part of what the sync keeps in step: comparing them with
+    // the window's UIDs would take them for expunged.
+    query.prepare(
+            QStringLiteral("SELECT uid FROM messages WHERE folder_id = ? AND uid BETWEEN ? AND ? AND server_hit = 0 "
+                           "ORDER BY uid"));
     query.addBindValue(folderId);
     query.addBindValue(qint64(first));
     query.addBindValue(qint64(last));
@@ -91,7 +95,7 @@ Result<UidSet> MessageStore::uidsReceivedBefore(qint64 folderId, const QDateTime
     QSqlQuery query(m_database.connection());
     query.setForwardOnly(true);
     query.prepare(QStringLiteral(
-            "SELECT uid FROM messages WHERE folder_id = ? AND internal_date < ? ORDER BY uid"));
+            "SELECT uid FROM messages WHERE folder_id = ? AND internal_date < ? AND server_hit = 0 ORDER BY uid"));
     query.addBindValue(folderId);
     query.addBindValue(Sql::fromDateTime(before));
     if (!query.exec())
@@ -196,9 +200,8 @@ Result<QList<qint64>> MessageStore::search(const QString &matchExpression, int l
 {
     QSqlQuery query(m_database.connection());
     query.setForwardOnly(true);
-    query.prepare(
-            QStringLiteral("SELECT rowid FROM message_search WHERE message_search MATCH ? "
-                           "AND rowid NOT IN (SELECT id FROM search_removed) ORDER BY rank LIMIT ?"));
+    query.prepare(QStringLiteral("SELECT rowid FROM message_search WHERE message_search MATCH ? "
+                                 "AND rowid NOT IN (SELECT id FROM search_removed) ORDER BY rank LIMIT ?"));
     query.addBindValue(matchExpression);
     query.addBindValue(limit);
     if (!query.exec())

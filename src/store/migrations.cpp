@@ -288,11 +288,45 @@ Migration version5()
                })};
 }
 
+// Version 6: messages found by a search on the server in the part of a folder the sliding window
+// leaves out. They are stored like the others so that they can be listed, opened and acted on,
+// and marked, so that the window's purge and the UID comparisons of the sync leave them alone
+// until the search that found them is over (FolderStore::storeServerHits, dropServerHits).
+Migration version6()
+{
+    return {6, statements({
+                       "ALTER TABLE messages ADD COLUMN server_hit INTEGER NOT NULL DEFAULT 0",
+                       "CREATE INDEX messages_server_hits ON messages(folder_id) WHERE server_hit != 0",
+                       // A folder's counts are those of the messages the sync keeps: the sync
+                       // compares them with the server's. A row is inserted as an ordinary message
+                       // and counted; marking it a hit takes it out of the counts again.
+                       "DROP TRIGGER messages_count_delete",
+                       "DROP TRIGGER messages_count_seen",
+                       R"sql(CREATE TRIGGER messages_count_delete AFTER DELETE ON messages WHEN OLD.server_hit = 0 BEGIN
+    UPDATE folders SET message_count = message_count - 1,
+        unread_count = unread_count - ((OLD.flags & 1) = 0)
+    WHERE id = OLD.folder_id;
+END)sql",
+                       R"sql(CREATE TRIGGER messages_count_seen AFTER UPDATE OF flags ON messages
+WHEN NEW.server_hit = 0 AND (OLD.flags & 1) != (NEW.flags & 1) BEGIN
+    UPDATE folders SET unread_count = unread_count + ((NEW.flags & 1) = 0) - ((OLD.flags & 1) = 0)
+    WHERE id = NEW.folder_id;
+END)sql",
+                       R"sql(CREATE TRIGGER messages_count_server_hit AFTER UPDATE OF server_hit ON messages
+WHEN (OLD.server_hit = 0) != (NEW.server_hit = 0) BEGIN
+    UPDATE folders SET message_count = message_count + (NEW.server_hit = 0) - (OLD.server_hit = 0),
+        unread_count = unread_count + (((NEW.flags & 1) = 0) AND NEW.server_hit = 0)
+                                    - (((OLD.flags & 1) = 0) AND OLD.server_hit = 0)
+    WHERE id = NEW.folder_id;
+END)sql",
+               })};
+}
+
 }  // namespace
 
 QList<Migration> Migrations::all()
 {
-    return {version1(), version2(), version3(), version4(), version5()};
+    return {version1(), version2(), version3(), version4(), version5(), version6()};
 }
 
 int Migrations::latestVersion()

@@ -91,6 +91,7 @@ private Q_SLOTS:
     void contentIndexTracksUse();
     void syncQueriesAndFolderState();
     void accountSettingsAndRename();
+    void serverHitsStayOutOfTheSyncUntilDropped();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -140,8 +141,7 @@ void TestMessageStore::messageRoundTrips()
     m.parts = {{QStringLiteral("1"), QStringLiteral("text/plain"), QStringLiteral("utf-8"), QStringLiteral("7bit"),
                 QString(), QString(), QString(), 120, false},
                {QStringLiteral("2"), QStringLiteral("image/png"), QString(), QStringLiteral("base64"),
-                QStringLiteral("attachment"), QStringLiteral("Zeichnung ä.png"), QStringLiteral("<img1>"), 4096,
-                true}};
+                QStringLiteral("attachment"), QStringLiteral("Zeichnung ä.png"), QStringLiteral("<img1>"), 4096, true}};
     m.hasAttachments = true;
     QCOMPARE(m.flags.bits, quint32(MessageFlags::Seen | MessageFlags::Flagged));
     QCOMPARE(m.flags.keywords, (QStringList{QStringLiteral("$Forwarded"), QStringLiteral("$Label1")}));
@@ -669,6 +669,55 @@ void TestMessageStore::accountSettingsAndRename()
     QCOMPARE(folder->messageCount, 1);
     QCOMPARE(*FolderStore(*m_db).idForPath(m_account, QStringLiteral("Old/Inbox")), m_folder);
     QVERIFY(!FolderStore(*m_db).renameFolder(m_folder + 100, renamed).ok());
+}
+
+void TestMessageStore::serverHitsStayOutOfTheSyncUntilDropped()
+{
+    FolderStore folders(*m_db);
+    MessageStore messages(*m_db);
+    // The window keeps UIDs 10..12; a search on the server found 1, 2 and 10.
+    SyncBatch batch;
+    batch.messages = {message(10, QStringLiteral("kept")), message(11), message(12)};
+    batch.messages[1].flags.bits = MessageFlags::Seen;
+    batch.messages[2].flags.bits = MessageFlags::Seen;
+    QVERIFY(folders.applySyncBatch(m_folder, batch).ok());
+    const QDateTime windowStart = message(10).internalDate;
+    QVERIFY(folders.setWindowStart(m_folder, windowStart).ok());
+    QVERIFY(folders.setSelectedForSync(m_folder, true).ok());
+    const qint64 kept = *messages.idForUid(m_folder, 10);
+
+    QSignalSpy inserted(m_db->notifier(), &StoreNotifier::messagesInserted);
+    auto hits = folders.storeServerHits(
+            m_folder, {message(1, QStringLiteral("old invoice")), message(2), message(10, QStringLiteral("kept"))});
+    QVERIFY2(hits.ok(), qPrintable(hits.ok() ? QString() : hits.error().message));
+    QCOMPARE(hits->size(), 3);
+    QCOMPARE(hits->at(2), kept);  // stored already: left as it is
+    QCOMPARE(inserted.size(), 1);
+    QCOMPARE(idsOf(inserted), (QSet<qint64>{hits->at(0), hits->at(1)}));
+
+    // Listed, searchable and openable, but not counted and not seen by the sync's UID checks.
+    auto record = folders.folder(m_folder);
+    QCOMPARE(record->messageCount, 3);
+    QCOMPARE(record->unreadCount, 1);
+    QCOMPARE(*messages.uids(m_folder), UidSet::fromValues(QList<quint32>{10, 11, 12}));
+    QVERIFY(messages.uidsReceivedBefore(m_folder, windowStart)->isEmpty());
+    QCOMPARE(messages.message(hits->at(0))->subject, QStringLiteral("old invoice"));
+    QCOMPARE(*messages.search(QStringLiteral("invoice")), QList<qint64>{hits->at(0)});
+
+    // The window is widened over UID 2 meanwhile: when the search ends, 2 stays as an ordinary
+    // message and 1 goes.
+    QVERIFY(folders.setWindowStart(m_folder, message(2).internalDate).ok());
+    QSignalSpy removed(m_db->notifier(), &StoreNotifier::messagesRemoved);
+    QCOMPARE(*folders.dropServerHits(m_account), 1);
+    QCOMPARE(idsOf(removed), QSet<qint64>{hits->at(0)});
+    record = folders.folder(m_folder);
+    QCOMPARE(record->messageCount, 4);
+    QCOMPARE(record->unreadCount, 2);
+    QCOMPARE(*messages.uids(m_folder), UidSet::fromValues(QList<quint32>{2, 10, 11, 12}));
+    QVERIFY(!messages.message(hits->at(0)).ok());
+    QVERIFY(messages.search(QStringLiteral("invoice"))->isEmpty());
+    QCOMPARE(*folders.dropServerHits(), 0);
+    QVERIFY(messages.checkSearchIndex().ok());
 }
 
 QTEST_GUILESS_MAIN(TestMessageStore)
