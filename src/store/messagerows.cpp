@@ -258,8 +258,9 @@ Result<Writer::Upserted> Writer::upsert(qint64 folderId, const MessageMetadata &
     } else {
         QString assignments = kMessageColumns;
         assignments.replace(QLatin1StringView(", "), QLatin1StringView(" = ?, "));
+        // A server hit the sync fetches (the window was widened over it) is an ordinary message.
         if (auto ok = prepare(m_update, QStringLiteral("UPDATE messages SET ") + assignments +
-                                                QStringLiteral(" = ? WHERE id = ?"));
+                                                QStringLiteral(" = ?, server_hit = 0 WHERE id = ?"));
             !ok) {
             return ok.error();
         }
@@ -271,8 +272,8 @@ Result<Writer::Upserted> Writer::upsert(qint64 folderId, const MessageMetadata &
     }
     if (auto ok = writeParts(result.id, message.parts, !result.inserted); !ok)
         return ok.error();
-    m_searchOps.append({result.inserted ? SearchOp::Kind::Insert : SearchOp::Kind::Update, result.id,
-                        message.subject, searchAddresses(message)});
+    m_searchOps.append({result.inserted ? SearchOp::Kind::Insert : SearchOp::Kind::Update, result.id, message.subject,
+                        searchAddresses(message)});
     return result;
 }
 

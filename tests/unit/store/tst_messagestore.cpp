@@ -718,6 +718,17 @@ void TestMessageStore::serverHitsStayOutOfTheSyncUntilDropped()
     QVERIFY(messages.search(QStringLiteral("invoice"))->isEmpty());
     QCOMPARE(*folders.dropServerHits(), 0);
     QVERIFY(messages.checkSearchIndex().ok());
+
+    // A hit that the sync fetches itself becomes an ordinary message at once.
+    auto again = folders.storeServerHits(m_folder, {message(1)});
+    QVERIFY(again.ok());
+    QCOMPARE(folders.folder(m_folder)->messageCount, 4);
+    SyncBatch fetched;
+    fetched.messages = {message(1)};
+    QVERIFY(folders.applySyncBatch(m_folder, fetched).ok());
+    QCOMPARE(folders.folder(m_folder)->messageCount, 5);
+    QCOMPARE(*folders.dropServerHits(), 0);
+    QVERIFY(messages.message(again->constFirst()).ok());
 }
 
 QTEST_GUILESS_MAIN(TestMessageStore)
