@@ -27,14 +27,6 @@ constexpr int kMaxCachedKeys = 200000;
 // walks at most (rows / kBlockSize) block sizes.
 constexpr size_t kBlockSize = 4096;
 
-QString placeholders(qsizetype count)
-{
-    QString text = QStringLiteral("?");
-    for (qsizetype i = 1; i < count; ++i)
-        text += QStringLiteral(", ?");
-    return text;
-}
-
 }  // namespace
 
 // --- IdList -------------------------------------------------------------------------------------
@@ -223,10 +215,10 @@ QString MessageListModel::orderBy() const
 QString MessageListModel::selection() const
 {
     if (m_searchResults)
-        return QStringLiteral("id IN (%1)").arg(placeholders(qMax<qsizetype>(1, m_messageIds.size())));
+        return QStringLiteral("id IN (%1)").arg(sqlPlaceholders(m_messageIds.size()));
     if (m_folderIds.size() == 1)
         return QStringLiteral("folder_id = ?");
-    return QStringLiteral("folder_id IN (%1)").arg(placeholders(qMax<qsizetype>(1, m_folderIds.size())));
+    return QStringLiteral("folder_id IN (%1)").arg(sqlPlaceholders(m_folderIds.size()));
 }
 
 QList<QVariant> MessageListModel::selectionValues() const
@@ -314,7 +306,7 @@ Result<bool> MessageListModel::show(const QList<qint64> &folderIds, const QList<
     } else if (!folderIds.isEmpty()) {
         QSqlQuery query(m_database.connection());
         query.prepare(QStringLiteral("SELECT coalesce(sum(message_count), 0) FROM folders WHERE id IN (%1)")
-                              .arg(placeholders(folderIds.size())));
+                              .arg(sqlPlaceholders(folderIds.size())));
         for (qint64 id : folderIds)
             query.addBindValue(id);
         if (!query.exec() || !query.next())
@@ -476,8 +468,8 @@ void MessageListModel::cacheKeys(const QList<qint64> &ids) const
     query.setForwardOnly(true);
     for (qsizetype at = 0; at < ids.size(); at += kPageSize) {
         const qsizetype count = std::min<qsizetype>(kPageSize, ids.size() - at);
-        query.prepare(
-                QStringLiteral("SELECT id, %1 FROM messages WHERE id IN (%2)").arg(orderColumn(), placeholders(count)));
+        query.prepare(QStringLiteral("SELECT id, %1 FROM messages WHERE id IN (%2)")
+                              .arg(orderColumn(), sqlPlaceholders(count)));
         for (qsizetype i = at; i < at + count; ++i)
             query.addBindValue(ids.at(i));
         if (!query.exec())
@@ -718,7 +710,7 @@ void MessageListModel::loadPage(int row) const
     QSqlQuery query(m_database.connection());
     query.setForwardOnly(true);
     query.prepare(QStringLiteral("SELECT id, %1 FROM messages WHERE id IN (%2)")
-                          .arg(MessageRow::columns(m_showRecipients), placeholders(count)));
+                          .arg(MessageRow::columns(m_showRecipients), sqlPlaceholders(count)));
     for (int i = first; i < first + count; ++i)
         query.addBindValue(m_ids.at(i));
     if (!query.exec())

@@ -15,6 +15,9 @@ class Database;
 
 namespace Heron::Gui {
 
+// "?, ?, ?": count SQL parameters (at least one), for "IN (...)" over ids the models hold.
+QString sqlPlaceholders(qsizetype count);
+
 // One message as a row of the message list shows it: read from the store in pages, answered
 // per column and role the way MessageListModel does (columns and roles of that class), so the
 // flat list and the thread view look the same. A value; the models keep a cache of them.

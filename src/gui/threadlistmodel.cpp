@@ -23,11 +23,6 @@ constexpr int kMaxCachedRows = 20 * kPageSize;
 // SQLite's default limit on bound parameters is far above this; one statement per chunk.
 constexpr qsizetype kIdsPerStatement = 500;
 
-QString placeholders(qsizetype count)
-{
-    return QList<QString>(qMax<qsizetype>(1, count), QStringLiteral("?")).join(QStringLiteral(", "));
-}
-
 // The threading fields of the messages matching where, whose placeholders take values.
 Result<QList<ThreadingFields>> readThreading(const QSqlDatabase &db, const QString &where, const QList<qint64> &values)
 {
@@ -57,7 +52,7 @@ Result<QList<ThreadingFields>> readThreading(const QSqlDatabase &db, const QStri
 
 Result<QList<ThreadingFields>> readThreadingOfFolders(const QSqlDatabase &db, const QList<qint64> &folderIds)
 {
-    return readThreading(db, QStringLiteral("folder_id IN (%1)").arg(placeholders(folderIds.size())), folderIds);
+    return readThreading(db, QStringLiteral("folder_id IN (%1)").arg(sqlPlaceholders(folderIds.size())), folderIds);
 }
 
 // For the notices, on the GUI thread: a failure is logged, and the notice then changes nothing.
@@ -66,7 +61,7 @@ QList<ThreadingFields> readThreadingForNotice(const QSqlDatabase &db, const QLis
     QList<ThreadingFields> messages;
     for (qsizetype at = 0; at < ids.size(); at += kIdsPerStatement) {
         const QList<qint64> chunk = ids.mid(at, kIdsPerStatement);
-        auto read = readThreading(db, QStringLiteral("id IN (%1)").arg(placeholders(chunk.size())), chunk);
+        auto read = readThreading(db, QStringLiteral("id IN (%1)").arg(sqlPlaceholders(chunk.size())), chunk);
         if (!read) {
             qCWarning(lcGui) << read.error().message;
             return {};
@@ -341,7 +336,7 @@ void ThreadListModel::loadPage(int slot) const
     QSqlQuery query(m_database.connection());
     query.setForwardOnly(true);
     query.prepare(QStringLiteral("SELECT id, %1 FROM messages WHERE id IN (%2)")
-                          .arg(MessageRow::columns(m_showRecipients), placeholders(count)));
+                          .arg(MessageRow::columns(m_showRecipients), sqlPlaceholders(count)));
     for (int i = first; i < first + count; ++i)
         query.addBindValue(m_forest.node(siblings.at(i)).id);
     if (!query.exec()) {
