@@ -52,6 +52,8 @@ MailBackend::MailBackend(Accounts::Profile &profile, QObject *parent) : QObject(
     connect(m_engine, &Sync::SyncEngine::messagesArrived, this, &MailBackend::messagesArrived);
     connect(m_engine, &Sync::SyncEngine::roundFinished, this,
             [this](qint64 accountId, const Sync::SyncStats &) { Q_EMIT roundFinished(accountId); });
+    connect(m_engine, &Sync::SyncEngine::serverSearchHits, this, &MailBackend::serverHitsFound);
+    connect(m_engine, &Sync::SyncEngine::serverSearchFinished, this, &MailBackend::serverSearchFinished);
     connect(m_engine, &Sync::SyncEngine::stopped, this, [this] {
         if (m_stopping)
             Q_EMIT stopped();
@@ -278,13 +280,26 @@ quint64 MailBackend::search(const QString &text, int limit)
             Q_EMIT searchFailed(serial, query.error().message);
             return;
         }
+        // The last search's hits go first: they matched another query.
+        if (auto dropped = engine->endServerSearch(); !dropped)
+            qCWarning(lcApp) << "Cannot remove the server hits of the last search:" << dropped.error().message;
         auto ids = Store::runSearch(engine->profile().database(), *query, limit);
-        if (!ids)
+        if (!ids) {
             Q_EMIT searchFailed(serial, ids.error().message);
-        else
-            Q_EMIT searchFinished(serial, *ids);
+            return;
+        }
+        Q_EMIT searchFinished(serial, *ids);
+        engine->searchServer(serial, *query);
     });
     return serial;
+}
+
+void MailBackend::endSearch()
+{
+    onWorker([engine = m_engine] {
+        if (auto dropped = engine->endServerSearch(); !dropped)
+            qCWarning(lcApp) << "Cannot remove the server hits of the search:" << dropped.error().message;
+    });
 }
 
 }  // namespace Heron::Gui

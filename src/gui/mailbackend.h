@@ -62,8 +62,13 @@ public:
     void measureFolder(qint64 folderId);
 
     // Runs a search in the command line's syntax over the store; searchFinished() carries the
-    // serial returned here, so a late answer to an older search can be told apart.
+    // serial returned here, so a late answer to an older search can be told apart. Then the
+    // servers are asked for what the store does not hold (before the sliding window, folders not
+    // synchronized): serverHitsFound() as they answer, serverSearchFinished() at the end. The
+    // hits of the search before are removed first.
     quint64 search(const QString &text, int limit = 2000);
+    // The search is over: the server search stops and its hits leave the store.
+    void endSearch();
 
 Q_SIGNALS:
     void partArrived(qint64 messageId, const QString &section, const QByteArray &content);
@@ -80,6 +85,8 @@ Q_SIGNALS:
     void folderSizeKnown(qint64 folderId, qint64 bytes);
     void searchFinished(quint64 serial, const QList<qint64> &messageIds);
     void searchFailed(quint64 serial, const QString &message);
+    void serverHitsFound(quint64 serial, const QList<qint64> &messageIds);
+    void serverSearchFinished(quint64 serial, int hits, const QStringList &errors);
     void stopped();
 
 private:

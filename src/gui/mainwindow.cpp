@@ -213,6 +213,11 @@ void MainWindow::setUpModels()
         connect(m_backend, &MailBackend::partFailed, m_messageView, &MessageView::partFailed);
         connect(m_backend, &MailBackend::partProgress, m_messageView, &MessageView::partProgress);
         connect(m_backend, &MailBackend::searchFinished, this, &MainWindow::onSearchFinished);
+        connect(m_backend, &MailBackend::serverHitsFound, this, [this](quint64 serial, const QList<qint64> &ids) {
+            if (serial == m_searchSerial)
+                m_messageModel->addMessages(ids);
+        });
+        connect(m_backend, &MailBackend::serverSearchFinished, this, &MainWindow::onServerSearchFinished);
         connect(m_backend, &MailBackend::folderSizeKnown, this, &MainWindow::showFolderPropertiesWithSize);
         connect(m_backend, &MailBackend::searchFailed, this, [this](quint64 serial, const QString &message) {
             if (serial == m_searchSerial)
@@ -341,8 +346,11 @@ void MainWindow::onFolderActivated(const QModelIndex &current)
         m_ui->searchField->clear();
     }
     m_searchSerial = 0;
-    if (m_messageModel->showsSearchResults())
+    if (m_messageModel->showsSearchResults()) {
         m_messageModel->clear();  // the search ends with another folder
+        if (m_backend)
+            m_backend->endSearch();
+    }
     const auto kind = FolderTreeModel::Kind(current.data(FolderTreeModel::KindRole).toInt());
     m_folderIds.clear();
     m_showRecipients = false;
@@ -457,7 +465,10 @@ void MainWindow::onMessageActivated(const QModelIndex &current)
             }
         }
     }
-    if (!message->flags.has(Store::MessageFlags::Seen) && !m_markReadTimer->property("disabled").toBool())
+    // A server search's hit is only looked at: it may be in a folder that is not synchronized.
+    const bool serverHit = current.data(MessageListModel::ServerHitRole).toBool();
+    if (!message->flags.has(Store::MessageFlags::Seen) && !serverHit &&
+        !m_markReadTimer->property("disabled").toBool())
         m_markReadTimer->start();
     updateActions();
 }
@@ -673,6 +684,8 @@ void MainWindow::runSearch()
         if (m_messageModel->showsSearchResults()) {
             m_searchSerial = 0;
             m_messageModel->clear();
+            if (m_backend)
+                m_backend->endSearch();
             showFolders();
         }
         return;
@@ -694,6 +707,16 @@ void MainWindow::onSearchFinished(quint64 serial, const QList<qint64> &messageId
     m_ui->threadView->hide();
     m_ui->messageList->show();
     statusBar()->showMessage(tr("%n message(s) found", nullptr, int(messageIds.size())), 10000);
+}
+
+void MainWindow::onServerSearchFinished(quint64 serial, int hits, const QStringList &errors)
+{
+    if (serial != m_searchSerial)
+        return;
+    if (!errors.isEmpty())
+        statusBar()->showMessage(tr("The server search failed: %1").arg(errors.join(QStringLiteral("; "))), 10000);
+    else if (hits > 0)
+        statusBar()->showMessage(tr("%n more found on the server, shown in italics", nullptr, hits), 10000);
 }
 
 void MainWindow::showFolderMenu(const QPoint &position)

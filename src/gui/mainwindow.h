@@ -90,6 +90,7 @@ private:
     void goToUnread(int step);
     void runSearch();
     void onSearchFinished(quint64 serial, const QList<qint64> &messageIds);
+    void onServerSearchFinished(quint64 serial, int hits, const QStringList &errors);
     void showFolderMenu(const QPoint &position);
     void showFolderProperties(qint64 folderId);
     void showFolderPropertiesWithSize(qint64 folderId, qint64 bytes);

@@ -282,6 +282,22 @@ Result<bool> MessageListModel::setMessages(const QList<qint64> &messageIds)
     return show({}, messageIds, true, false);
 }
 
+void MessageListModel::addMessages(const QList<qint64> &messageIds)
+{
+    if (!m_searchResults)
+        return;
+    const QSet<qint64> shown(m_messageIds.cbegin(), m_messageIds.cend());
+    QList<qint64> added;
+    for (qint64 id : messageIds) {
+        if (!shown.contains(id) && !added.contains(id))
+            added.append(id);
+    }
+    if (added.isEmpty())
+        return;
+    m_messageIds += added;
+    insertIds(added);
+}
+
 void MessageListModel::clear()
 {
     show({}, {}, false, false);

@@ -37,7 +37,7 @@ class MessageListModel : public QAbstractTableModel {
     Q_OBJECT
 public:
     enum Column { Flagged, Attachment, Correspondent, Subject, Date, Size, ColumnCount };
-    enum Role { MessageIdRole = Qt::UserRole + 1, UnreadRole, FlaggedRole };
+    enum Role { MessageIdRole = Qt::UserRole + 1, UnreadRole, FlaggedRole, ServerHitRole };
 
     static constexpr int kPageSize = 200;
     static constexpr int kDefaultSynchronousLimit = 20000;
@@ -52,6 +52,9 @@ public:
     // Shows exactly these messages (search results), in the current sort order; later store
     // notices change and remove them but add none.
     Result<bool> setMessages(const QList<qint64> &messageIds);
+    // Adds messages to the search results shown, each at its place in the sort order (a server
+    // search's hits arriving); nothing when no search results are shown.
+    void addMessages(const QList<qint64> &messageIds);
     // Shows nothing.
     void clear();
     // The folder shown, when exactly one is; 0 otherwise.

@@ -61,7 +61,7 @@ QString sqlPlaceholders(qsizetype count)
 
 QString MessageRow::columns(bool showRecipients)
 {
-    return QStringLiteral("flags, has_attachments, %1, subject, coalesce(date, internal_date), size")
+    return QStringLiteral("flags, has_attachments, %1, subject, coalesce(date, internal_date), size, server_hit")
             .arg(showRecipients ? QStringLiteral("to_addrs") : QStringLiteral("from_addrs"));
 }
 
@@ -84,6 +84,7 @@ MessageRow MessageRow::fromQuery(const QSqlQuery &query)
     if (!query.value(5).isNull())
         row.date = QDateTime::fromMSecsSinceEpoch(query.value(5).toLongLong(), Qt::UTC).toLocalTime();
     row.size = query.value(6).toLongLong();
+    row.serverHit = query.value(7).toBool();
     return row;
 }
 
@@ -104,15 +105,28 @@ QVariant MessageRow::data(int column, int role) const
         return isUnread();
     case MessageListModel::FlaggedRole:
         return isFlagged();
+    case MessageListModel::ServerHitRole:
+        return serverHit;
     case Qt::FontRole: {
-        if (!isUnread())
+        if (!isUnread() && !serverHit)
             return {};
-        QFont bold;
-        bold.setBold(true);
-        return bold;
+        QFont font;
+        font.setBold(isUnread());
+        font.setItalic(serverHit);
+        return font;
     }
-    case Qt::ToolTipRole:
-        return column == MessageListModel::Correspondent ? QVariant(correspondentTooltip) : QVariant();
+    case Qt::ToolTipRole: {
+        QStringList lines;
+        if (column == MessageListModel::Correspondent && !correspondentTooltip.isEmpty())
+            lines.append(correspondentTooltip);
+        if (serverHit) {
+            lines.append(QCoreApplication::translate(
+                    "Heron::Gui::MessageListModel",
+                    "Found on the server: older than the synchronized period, or in a folder that is not "
+                    "synchronized."));
+        }
+        return lines.isEmpty() ? QVariant() : QVariant(lines.join(QLatin1Char('\n')));
+    }
     case Qt::DecorationRole:
         if (column == MessageListModel::Flagged && isFlagged())
             return flagIcon();

@@ -29,6 +29,8 @@ struct MessageRow {
     QString subject;
     QDateTime date;
     qint64 size = 0;
+    // Found by a server search outside what is synchronized; shown in italics with a tooltip.
+    bool serverHit = false;
 
     // "SELECT id, <columns> FROM messages ..." reads what fromQuery() takes.
     static QString columns(bool showRecipients);

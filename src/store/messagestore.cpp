@@ -90,6 +90,24 @@ Result<UidSet> MessageStore::storedAmong(qint64 folderId, const UidSet &uids) co
     return result;
 }
 
+Result<QHash<quint32, qint64>> MessageStore::idsByUid(qint64 folderId, const UidSet &uids) const
+{
+    QSqlQuery query(m_database.connection());
+    query.setForwardOnly(true);
+    query.prepare(QStringLiteral("SELECT uid, id FROM messages WHERE folder_id = ? AND uid BETWEEN ? AND ?"));
+    QHash<quint32, qint64> ids;
+    for (const UidSet::Range &range : uids.ranges()) {
+        query.addBindValue(folderId);
+        query.addBindValue(qint64(range.first));
+        query.addBindValue(qint64(range.last));
+        if (!query.exec())
+            return Sql::error(query, QStringLiteral("Cannot look up stored UIDs"));
+        while (query.next())
+            ids.insert(query.value(0).toUInt(), query.value(1).toLongLong());
+    }
+    return ids;
+}
+
 Result<UidSet> MessageStore::uidsReceivedBefore(qint64 folderId, const QDateTime &before) const
 {
     QSqlQuery query(m_database.connection());

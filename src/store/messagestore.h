@@ -35,6 +35,8 @@ public:
     Result<UidSet> uids(qint64 folderId, quint32 first = 1, quint32 last = UidSet::kStar) const;
     // The stored UIDs of the folder among those given: one indexed lookup per range of the set.
     Result<UidSet> storedAmong(qint64 folderId, const UidSet &uids) const;
+    // The ids of the stored messages of the folder among those UIDs, by UID.
+    Result<QHash<quint32, qint64>> idsByUid(qint64 folderId, const UidSet &uids) const;
     // The stored UIDs whose INTERNALDATE is before the given time (the sliding window's purge).
     Result<UidSet> uidsReceivedBefore(qint64 folderId, const QDateTime &before) const;
     // Messages of the account with this Message-ID (a bounce's original), newest first.

@@ -13,11 +13,13 @@
 #include "store/folderstore.h"
 #include "store/messagestore.h"
 #include "store/operationjournal.h"
+#include "store/searchquery.h"
 #include "sync/bodystructure.h"
 #include "sync/connection.h"
 #include "sync/contentcache.h"
 #include "sync/operationreplayer.h"
 #include "sync/partfetcher.h"
+#include "sync/serversearcher.h"
 #include "sync/synclogging.h"
 
 #include <QRandomGenerator>
@@ -130,7 +132,7 @@ void AccountSync::stop()
     m_roundTimer.stop();
     m_pushDebounce.stop();
     m_reconnectTimer.stop();
-    failPartRequests(makeError(Error::Code::Cancelled, tr("Synchronization was stopped.")));
+    failContentTasks(makeError(Error::Code::Cancelled, tr("Synchronization was stopped.")));
     if (m_folderSync) {
         disconnect(m_folderSync, nullptr, this, nullptr);
         m_folderSync->deleteLater();
@@ -172,12 +174,12 @@ void AccountSync::stop()
     }
 }
 
-void AccountSync::failPartRequests(const Error &error)
+void AccountSync::failContentTasks(const Error &error)
 {
-    m_partRunning = false;
-    const QList<ContentRequest> requests = std::exchange(m_partRequests, {});
-    for (const ContentRequest &request : requests)
-        request.done(error);
+    m_contentRunning = false;
+    const QList<ContentTask> tasks = std::exchange(m_contentTasks, {});
+    for (const ContentTask &task : tasks)
+        task.fail(error);
 }
 
 bool AccountSync::sharesSyncConnection() const
@@ -234,7 +236,7 @@ void AccountSync::beginRound()
 {
     if (m_stopping)
         return;
-    if (m_roundRunning || (m_partRunning && sharesSyncConnection())) {
+    if (m_roundRunning || (m_contentRunning && sharesSyncConnection())) {
         // One connection: the part the user asked for goes first, the round follows.
         m_roundPending = true;
         return;
@@ -262,7 +264,7 @@ Connection *AccountSync::ensureSyncConnection()
             m_roundWaitsForConnection = false;
             replayJournal();
         } else if (sharesSyncConnection()) {
-            runPartRequests();
+            runContentTasks();
         }
     });
     connect(connection, &Connection::lost, this,
@@ -651,7 +653,7 @@ void AccountSync::endRound()
     setState(m_pushConnection && m_pushConnection->isReady() ? AccountState::Pushing : AccountState::Idle);
     Q_EMIT roundFinished(m_roundStats);
     if (sharesSyncConnection())
-        runPartRequests();
+        runContentTasks();
     if (m_continuous)
         scheduleNextRound();
 }
@@ -677,7 +679,7 @@ void AccountSync::roundError(const Error &error)
         m_syncConnection = nullptr;
     }
     if (sharesSyncConnection())
-        runPartRequests();
+        runContentTasks();
     if (!m_continuous) {
         Q_EMIT errorOccurred(message);
         Q_EMIT roundFailed(makeError(error.code, message));
@@ -712,7 +714,7 @@ void AccountSync::connectionLost(Connection *connection, const Error &error)
             m_folderSync->deleteLater();
         }
         if (sharesSyncConnection())
-            failPartRequests(makeError(error.code, describeConnectionError(m_settings, error)));
+            failContentTasks(makeError(error.code, describeConnectionError(m_settings, error)));
         if (m_roundRunning) {
             roundError(error);
         } else if (m_continuous) {
@@ -737,7 +739,7 @@ void AccountSync::connectionLost(Connection *connection, const Error &error)
     if (connection == m_contentConnection) {
         m_contentConnection = nullptr;
         connection->deleteLater();
-        failPartRequests(makeError(error.code, describeConnectionError(m_settings, error)));
+        failContentTasks(makeError(error.code, describeConnectionError(m_settings, error)));
     }
 }
 
@@ -839,36 +841,63 @@ void AccountSync::pushNotified(const Imap::Response &response)
 void AccountSync::fetchPart(const Store::MessageMetadata &message, const QString &section,
                             ProgressCallback progress, PartCallback done)
 {
-    m_partRequests.append({message, section, std::move(progress), std::move(done)});
+    queueContentTask({[this, message, section, progress, done](Connection *connection) {
+                          startPartFetch(connection, message, section, progress, done);
+                      },
+                      [done](const Error &error) { done(error); }});
+}
+
+void AccountSync::searchServer(const Store::SearchQuery &query, SearchHitsCallback hits, SearchDoneCallback done)
+{
+    cancelServerSearch();
+    const quint64 generation = m_searchGeneration;
+    queueContentTask({[this, generation, query, hits, done](Connection *connection) {
+                          startServerSearch(connection, generation, query, hits, done);
+                      },
+                      [done](const Error &error) { done(error); }});
+}
+
+void AccountSync::cancelServerSearch()
+{
+    ++m_searchGeneration;
+    if (m_searcher)
+        m_searcher->cancel();  // it ends after its command in flight
+}
+
+void AccountSync::queueContentTask(ContentTask task)
+{
+    m_contentTasks.append(std::move(task));
     if (m_settings.key.isEmpty()) {
         if (auto loaded = m_profile.account(m_accountId); loaded)
             m_settings = loaded->settings;
     }
-    withPassword([this] { runPartRequests(); },
+    withPassword([this] { runContentTasks(); },
                  [this](const Error &error) {
-                     const QList<ContentRequest> requests = std::exchange(m_partRequests, {});
-                     for (const ContentRequest &request : requests)
-                         request.done(error);
+                     // Only waiting tasks: one that runs has its connection, so the password was known.
+                     const QList<ContentTask> tasks = std::exchange(m_contentTasks, {});
+                     for (const ContentTask &task : tasks)
+                         task.fail(error);
                  });
 }
 
-void AccountSync::partRequestDone()
+void AccountSync::contentTaskDone()
 {
-    runPartRequests();
-    if (!m_partRunning && m_roundPending && sharesSyncConnection())
+    m_contentRunning = false;
+    runContentTasks();
+    if (!m_contentRunning && m_roundPending && sharesSyncConnection())
         beginRound();
 }
 
-void AccountSync::runPartRequests()
+void AccountSync::runContentTasks()
 {
-    if (m_partRunning || m_partRequests.isEmpty() || m_stopping)
+    if (m_contentRunning || m_contentTasks.isEmpty() || m_stopping)
         return;
     Connection *connection = nullptr;
     if (sharesSyncConnection()) {
-        // One connection for everything: a part never runs inside a round (the mailbox it
+        // One connection for everything: content never runs inside a round (the mailbox it
         // EXAMINEs would pull the ground from under the folder being synchronized).
         if (m_roundRunning)
-            return;  // runPartRequests() again when the round ends
+            return;  // runContentTasks() again when the round ends
         connection = ensureSyncConnection();
     } else {
         if (!m_contentConnection) {
@@ -876,57 +905,134 @@ void AccountSync::runPartRequests()
             Connection *created = m_contentConnection;
             connect(created, &Connection::lost, this,
                     [this, created](const Error &error) { connectionLost(created, error); });
-            connect(created, &Connection::ready, this, &AccountSync::runPartRequests);
+            connect(created, &Connection::ready, this, &AccountSync::runContentTasks);
             created->open();
         }
         connection = m_contentConnection;
     }
     if (!connection->isReady())
-        return;  // runPartRequests() again on ready()
+        return;  // runContentTasks() again on ready()
 
-    const ContentRequest request = m_partRequests.takeFirst();
-    auto folder = Store::FolderStore(m_profile.database()).folder(request.message.folderId);
+    const ContentTask task = m_contentTasks.takeFirst();
+    m_contentRunning = true;
+    task.run(connection);
+}
+
+void AccountSync::startPartFetch(Connection *connection, const Store::MessageMetadata &message, const QString &section,
+                                 const ProgressCallback &progress, const PartCallback &done)
+{
+    auto folder = Store::FolderStore(m_profile.database()).folder(message.folderId);
     if (!folder) {
-        request.done(folder.error());
-        return runPartRequests();
+        done(folder.error());
+        return contentTaskDone();
     }
+    // A server hit of a folder the store holds nothing else of: the search saw its UIDVALIDITY.
+    const quint32 uidValidity = folder->state.uidValidity != 0 ? folder->state.uidValidity
+                                                               : m_searchedUidValidity.value(folder->id);
     Sync::PartRequest part;
     part.mailbox = wireName(folder->listing.path);
-    part.uidValidity = folder->state.uidValidity;
-    part.uid = request.message.uid;
-    part.section = request.section;
-    for (const Store::MessagePart &known : request.message.parts) {
-        if (known.section == request.section) {
+    part.uidValidity = uidValidity;
+    part.uid = message.uid;
+    part.section = section;
+    for (const Store::MessagePart &known : message.parts) {
+        if (known.section == section) {
             part.encoding = known.encoding;
             part.expectedSize = known.size;
         }
     }
-    if (request.section.isEmpty())
-        part.expectedSize = request.message.size;
+    if (section.isEmpty())
+        part.expectedSize = message.size;
     auto *fetcher = new PartFetcher(connection->session(), part, this);
     if (m_contentCache) {
-        PartAddress address{m_accountId, m_settings.key, folder->id, folder->state.uidValidity, request.message.uid,
-                            request.section};
+        PartAddress address{m_accountId, m_settings.key, folder->id, uidValidity, message.uid, section};
         fetcher->setCache(m_contentCache, address);
     }
-    m_partRunning = true;
-    connect(fetcher, &PartFetcher::progress, this, [request](qint64 received, qint64 total) {
-        if (request.progress)
-            request.progress(received, total);
+    connect(fetcher, &PartFetcher::progress, this, [progress](qint64 received, qint64 total) {
+        if (progress)
+            progress(received, total);
     });
-    connect(fetcher, &PartFetcher::finished, this, [this, fetcher, request](const QByteArray &decoded) {
+    connect(fetcher, &PartFetcher::finished, this, [this, fetcher, done](const QByteArray &decoded) {
         fetcher->deleteLater();
-        m_partRunning = false;
-        request.done(decoded);
-        partRequestDone();
+        done(decoded);
+        contentTaskDone();
     });
-    connect(fetcher, &PartFetcher::failed, this, [this, fetcher, request](const Error &error) {
+    connect(fetcher, &PartFetcher::failed, this, [this, fetcher, done](const Error &error) {
         fetcher->deleteLater();
-        m_partRunning = false;
-        request.done(error);
-        partRequestDone();
+        done(error);
+        contentTaskDone();
     });
     fetcher->start();
+}
+
+void AccountSync::startServerSearch(Connection *connection, quint64 generation, const Store::SearchQuery &query,
+                                    const SearchHitsCallback &hits, const SearchDoneCallback &done)
+{
+    if (generation != m_searchGeneration) {
+        done(makeError(Error::Code::Cancelled, tr("The search was replaced by another one.")));
+        return contentTaskDone();
+    }
+    auto folders = Store::FolderStore(m_profile.database()).folders(m_accountId);
+    if (!folders) {
+        done(folders.error());
+        return contentTaskDone();
+    }
+    // What the store lacks: before the window in selected folders (none without a window), every
+    // message of the others. Selected folders first, INBOX first among them.
+    const QDateTime windowStart = m_settings.window.start(QDateTime::currentDateTimeUtc());
+    QList<ServerSearcher::Target> selected;
+    QList<ServerSearcher::Target> others;
+    for (const Store::FolderRecord &folder : std::as_const(*folders)) {
+        if (!isSelectable(folder.listing))
+            continue;
+        if (!query.folder.isEmpty()) {
+            const bool inbox = isInbox(query.folder);
+            if (inbox ? !isInbox(folder.listing.path) : folder.listing.path != query.folder)
+                continue;
+        }
+        if (folder.selectedForSync && !windowStart.isValid())
+            continue;
+        auto criteria = serverSearchCriteria(query, folder.selectedForSync ? windowStart : QDateTime());
+        if (!criteria)
+            continue;
+        ServerSearcher::Target target{folder.id, wireName(folder.listing.path), folder.state.uidValidity,
+                                      std::move(*criteria)};
+        if (!folder.selectedForSync)
+            others.append(std::move(target));
+        else if (isInbox(folder.listing.path))
+            selected.prepend(std::move(target));
+        else
+            selected.append(std::move(target));
+    }
+    QList<ServerSearcher::Target> targets = selected + others;
+    if (targets.size() > kMaxServerSearchFolders) {
+        qCInfo(lcSync) << "Server search limited to" << kMaxServerSearchFolders << "of" << targets.size() << "folders";
+        targets.resize(kMaxServerSearchFolders);
+    }
+    if (targets.isEmpty()) {
+        done(0);
+        return contentTaskDone();
+    }
+    auto *searcher = new ServerSearcher(connection->session(), m_profile.database(), targets, this);
+    m_searcher = searcher;
+    connect(searcher, &ServerSearcher::hitsFound, this, [this, searcher, hits](qint64, const QList<qint64> &ids) {
+        m_searchedUidValidity.insert(searcher->discoveredUidValidities());
+        if (!searcher->isCancelled())
+            hits(ids);
+    });
+    connect(searcher, &ServerSearcher::finished, this, [this, searcher, done] {
+        searcher->deleteLater();
+        if (searcher->isCancelled())
+            done(makeError(Error::Code::Cancelled, tr("The search was replaced by another one.")));
+        else
+            done(searcher->hitCount());
+        contentTaskDone();
+    });
+    connect(searcher, &ServerSearcher::failed, this, [this, searcher, done](const Error &error) {
+        searcher->deleteLater();
+        done(error);
+        contentTaskDone();
+    });
+    searcher->start();
 }
 
 }  // namespace Heron::Sync

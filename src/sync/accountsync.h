@@ -20,10 +20,15 @@ namespace Heron::Imap {
 class ListJob;
 }
 
+namespace Heron::Store {
+struct SearchQuery;
+}
+
 namespace Heron::Sync {
 
 class Connection;
 class ContentCache;
+class ServerSearcher;
 
 // Keeps one account in step with its server. A round: connect (once), replay the operation
 // journal, one LIST with SPECIAL-USE and STATUS (LIST-STATUS, or pipelined STATUS), reconcile the
@@ -55,6 +60,18 @@ public:
     void fetchPart(const Store::MessageMetadata &message, const QString &section, ProgressCallback progress,
                    PartCallback done);
 
+    // Asks the server, on the content connection, for the messages matching the query that the
+    // store does not hold: before the window in selected folders, anywhere in the others (see
+    // ServerSearcher). hits gets the ids of each folder's matches as they are stored; done the
+    // number of matches, or why the search could not run. A later search cancels this one (done
+    // then gets Cancelled).
+    using SearchHitsCallback = std::function<void(const QList<qint64> &)>;
+    using SearchDoneCallback = std::function<void(Result<int>)>;
+    void searchServer(const Store::SearchQuery &query, SearchHitsCallback hits, SearchDoneCallback done);
+    void cancelServerSearch();
+    // At most this many folders are searched on the server per search, selected ones first.
+    static constexpr int kMaxServerSearchFolders = 100;
+
     AccountState state() const { return m_state; }
     const SyncStats &totals() const { return m_totals; }
 
@@ -78,11 +95,10 @@ Q_SIGNALS:
     void stopped();
 
 private:
-    struct ContentRequest {
-        Store::MessageMetadata message;
-        QString section;
-        ProgressCallback progress;
-        PartCallback done;
+    // Work for the content connection, one task at a time: a part, or a server search.
+    struct ContentTask {
+        std::function<void(Connection *)> run;    // ends with contentTaskDone(), exactly once
+        std::function<void(const Error &)> fail;  // the task will not run
     };
 
     void setState(AccountState state);
@@ -103,9 +119,14 @@ private:
     void startPush();
     void pushNotified(const Imap::Response &response);
     void connectionLost(Connection *connection, const Error &error);
-    void runPartRequests();
-    void partRequestDone();
-    void failPartRequests(const Error &error);
+    void queueContentTask(ContentTask task);
+    void runContentTasks();
+    void contentTaskDone();
+    void failContentTasks(const Error &error);
+    void startPartFetch(Connection *connection, const Store::MessageMetadata &message, const QString &section,
+                        const ProgressCallback &progress, const PartCallback &done);
+    void startServerSearch(Connection *connection, quint64 generation, const Store::SearchQuery &query,
+                           const SearchHitsCallback &hits, const SearchDoneCallback &done);
     bool sharesSyncConnection() const;
     Connection *ensureSyncConnection();
     void reportBounces(const QList<qint64> &ids);
@@ -152,8 +173,13 @@ private:
     QPointer<FolderSync> m_folderSync;
     SyncStats m_totals;
 
-    QList<ContentRequest> m_partRequests;
-    bool m_partRunning = false;
+    QList<ContentTask> m_contentTasks;
+    bool m_contentRunning = false;
+    quint64 m_searchGeneration = 0;
+    QPointer<ServerSearcher> m_searcher;
+    // The UIDVALIDITY of folders the store holds no state for, learnt by a server search: their
+    // hits' content is fetched under it.
+    QHash<qint64, quint32> m_searchedUidValidity;
 };
 
 }  // namespace Heron::Sync

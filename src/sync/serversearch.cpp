@@ -23,8 +23,6 @@ bool isAscii(const QString &text)
 
 std::optional<ServerSearchCriteria> serverSearchCriteria(const Store::SearchQuery &query, const QDateTime &windowStart)
 {
-    if (!windowStart.isValid())
-        return std::nullopt;
     // What the server is asked, each a SEARCH key and its strings; keys are ANDed (RFC 3501 §6.4.4).
     struct Key {
         QByteArray name;
@@ -41,9 +39,9 @@ std::optional<ServerSearchCriteria> serverSearchCriteria(const Store::SearchQuer
         keys.append({"TO", {to}});
     for (const QString &subject : query.subject)
         keys.append({"SUBJECT", {subject}});
-    const bool onlyAttachments = query.hasAttachment && keys.isEmpty() && !query.unread.has_value() && !query.flagged &&
-                                 !query.before.isValid() && !query.after.isValid();
-    if (onlyAttachments || (query.isEmpty()))
+    const bool nothingToAsk =
+            keys.isEmpty() && !query.unread.has_value() && !query.flagged && !query.before.isValid() && !query.after.isValid();
+    if (nothingToAsk)
         return std::nullopt;
 
     ServerSearchCriteria criteria;
@@ -55,14 +53,15 @@ std::optional<ServerSearchCriteria> serverSearchCriteria(const Store::SearchQuer
     }
     if (!ascii)
         criteria.charset = QByteArrayLiteral("UTF-8");
-    const QDate windowDay = windowStart.toUTC().date();
+    const QDate windowDay = windowStart.isValid() ? windowStart.toUTC().date() : QDate();
     const std::optional<bool> unread = query.unread;
     const bool flagged = query.flagged;
     const QDate before = query.before;
     const QDate after = query.after;
     criteria.build = [keys, unread, flagged, before, after, windowDay](Imap::Command &command) {
         // Arrived before the window's first day: the window itself is in the store already.
-        command.atom("BEFORE").atom(Imap::SearchJob::formatDate(windowDay));
+        if (windowDay.isValid())
+            command.atom("BEFORE").atom(Imap::SearchJob::formatDate(windowDay));
         for (const Key &key : keys) {
             if (key.name == "TO") {
                 // Local to: matches To, Cc and Bcc.

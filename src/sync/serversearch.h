@@ -18,8 +18,9 @@ struct SearchQuery;
 namespace Heron::Sync {
 
 // A search of the store (Store::SearchQuery, the command line's and the search field's syntax) as
-// the server's SEARCH (RFC 3501 §6.4.4), limited to the part of a folder the sliding window leaves
-// out: messages that arrived before the window's first day.
+// the server's SEARCH (RFC 3501 §6.4.4) over the part of a folder the store does not hold: with a
+// sliding window, the messages that arrived before the window's first day; without one (a folder
+// that is not synchronized), the whole folder.
 struct ServerSearchCriteria {
     QByteArray charset;                          // "UTF-8" when a string is not ASCII, else empty
     std::function<void(Imap::Command &)> build;  // for Imap::SearchJob::setCriteria
@@ -28,8 +29,8 @@ struct ServerSearchCriteria {
     bool needsAttachmentFilter = false;
 };
 
-// nullopt when the query cannot be asked of the server: nothing but has:attachment, or no window
-// (the whole folder is local then).
+// nullopt when the query cannot be asked of the server, or would list every message asked about:
+// nothing but has:attachment or folder:.
 std::optional<ServerSearchCriteria> serverSearchCriteria(const Store::SearchQuery &query, const QDateTime &windowStart);
 
 }  // namespace Heron::Sync

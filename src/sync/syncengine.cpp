@@ -7,6 +7,7 @@
 #include "store/database.h"
 #include "store/folderstore.h"
 #include "store/messagestore.h"
+#include "store/searchquery.h"
 #include "sync/accountsync.h"
 #include "sync/contentcache.h"
 #include "sync/synclogging.h"
@@ -106,8 +107,59 @@ QList<qint64> chosenAccounts(Accounts::Profile &profile, const QList<qint64> &ac
 
 void SyncEngine::start(const QList<qint64> &accountIds)
 {
+    // Hits of a search that did not end (the program was killed) are not messages to keep.
+    if (auto dropped = Store::FolderStore(m_profile.database()).dropServerHits(); !dropped)
+        qCWarning(lcSync) << "Cannot remove the hits of an earlier server search:" << dropped.error().message;
     for (qint64 id : chosenAccounts(m_profile, accountIds))
         accountSync(id)->start();
+}
+
+void SyncEngine::searchServer(quint64 serial, const Store::SearchQuery &query)
+{
+    for (AccountSync *sync : std::as_const(m_accounts))
+        sync->cancelServerSearch();
+    m_searchSerial = serial;
+    m_searchHits = 0;
+    m_searchErrors.clear();
+    const QList<qint64> ids = chosenAccounts(m_profile, {});
+    m_searchesPending = int(ids.size());
+    if (ids.isEmpty()) {
+        QMetaObject::invokeMethod(
+                this, [this, serial] { Q_EMIT serverSearchFinished(serial, 0, {}); }, Qt::QueuedConnection);
+        return;
+    }
+    for (qint64 accountId : ids) {
+        QPointer<SyncEngine> self(this);
+        accountSync(accountId)->searchServer(
+                query,
+                [self, serial](const QList<qint64> &hits) {
+                    if (self && serial == self->m_searchSerial)
+                        Q_EMIT self->serverSearchHits(serial, hits);
+                },
+                [self, serial, accountId](Result<int> found) {
+                    if (!self || serial != self->m_searchSerial)
+                        return;
+                    if (found) {
+                        self->m_searchHits += *found;
+                    } else if (found.error().code != Error::Code::Cancelled) {
+                        QString name = QString::number(accountId);
+                        if (auto account = self->m_profile.account(accountId); account)
+                            name = account->settings.displayName.isEmpty() ? account->settings.email
+                                                                           : account->settings.displayName;
+                        self->m_searchErrors.append(QStringLiteral("%1: %2").arg(name, found.error().message));
+                    }
+                    if (--self->m_searchesPending == 0)
+                        Q_EMIT self->serverSearchFinished(serial, self->m_searchHits, self->m_searchErrors);
+                });
+    }
+}
+
+Result<int> SyncEngine::endServerSearch()
+{
+    m_searchSerial = 0;
+    for (AccountSync *sync : std::as_const(m_accounts))
+        sync->cancelServerSearch();
+    return Store::FolderStore(m_profile.database()).dropServerHits();
 }
 
 void SyncEngine::syncOnce(const QList<qint64> &accountIds, bool full)
@@ -210,10 +262,13 @@ quint64 SyncEngine::fetchPart(qint64 messageId, const QString &section)
         failLater(account.error());
         return requestId;
     }
-    // The cache first: a hit needs no connection at all.
+    // The cache first: a hit needs no connection at all. Not for a folder the store holds no
+    // UIDVALIDITY of (a server search's hit): the content is filed under the one it was found with.
     const PartAddress address{folder->accountId, account->settings.key, folder->id, folder->state.uidValidity,
                               message->uid, section};
-    if (auto cached = m_contentCache->read(address); cached && cached->has_value()) {
+    if (auto cached = folder->state.uidValidity != 0 ? m_contentCache->read(address)
+                                                     : Result<std::optional<QByteArray>>(std::nullopt);
+        cached && cached->has_value()) {
         const QByteArray content = **cached;
         QMetaObject::invokeMethod(
                 this, [this, requestId, content] { Q_EMIT partFetched(requestId, content); }, Qt::QueuedConnection);

@@ -16,6 +16,7 @@ class Profile;
 
 namespace Heron::Store {
 struct MessageMetadata;
+struct SearchQuery;
 }
 
 namespace Heron::Sync {
@@ -52,6 +53,15 @@ public:
     // the content cache. Returns a request id for the signals below.
     quint64 fetchPart(qint64 messageId, const QString &section);
 
+    // Asks every account's server for the matches the store cannot know: messages before the
+    // sliding window and in folders not synchronized. They are stored as server hits (kept out of
+    // the sync's counts and checks) until endServerSearch(). serverSearchHits() as each folder
+    // answers, serverSearchFinished() once every account has. A new search cancels the one
+    // before, whose signals stop.
+    void searchServer(quint64 serial, const Store::SearchQuery &query);
+    // Cancels the server search and removes its hits from the store.
+    Result<int> endServerSearch();
+
     ContentCache *contentCache() const;
     Accounts::Profile &profile() const { return m_profile; }
     // Totals since start, per account.
@@ -79,6 +89,10 @@ Q_SIGNALS:
     void stopped();
     void operationsReplayed(qint64 accountId, int done, int failed);
 
+    void serverSearchHits(quint64 serial, const QList<qint64> &messageIds);
+    // errors: per account, in plain words ("Work: Not connected to the server."); empty when all answered.
+    void serverSearchFinished(quint64 serial, int hits, const QStringList &errors);
+
     void partFetchProgress(quint64 requestId, qint64 received, qint64 total);
     void partFetched(quint64 requestId, const QByteArray &content);  // transfer-decoded bytes
     void partFailed(quint64 requestId, const Heron::Error &error);
@@ -98,6 +112,11 @@ private:
     // not inside a commit somebody waits for.
     QTimer *m_checkpointTimer = nullptr;
     quint64 m_nextRequestId = 1;
+    // The server search running: its serial, the accounts yet to answer, what they found.
+    quint64 m_searchSerial = 0;
+    int m_searchesPending = 0;
+    int m_searchHits = 0;
+    QStringList m_searchErrors;
 };
 
 }  // namespace Heron::Sync

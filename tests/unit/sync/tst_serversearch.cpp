@@ -67,11 +67,13 @@ void TestServerSearch::translatesTheSyntax()
 void TestServerSearch::nothingToAsk()
 {
     const QDateTime window(QDate(2024, 3, 1), QTime(8, 0), Qt::UTC);
-    // Without a window the whole folder is local.
-    QVERIFY(!Sync::serverSearchCriteria(*Store::SearchQuery::parse(QStringLiteral("x")), {}).has_value());
-    // has:attachment alone has no SEARCH key: every old message would come back.
+    // Without a window (a folder not synchronized) the whole folder is searched.
+    const auto whole = Sync::serverSearchCriteria(*Store::SearchQuery::parse(QStringLiteral("x")), {});
+    QCOMPARE(wire(whole), QByteArray("A1 UID SEARCH TEXT \"x\"\r\n"));
+    // has:attachment alone has no SEARCH key, and folder: is not one: every message would come back.
     QVERIFY(!Sync::serverSearchCriteria(*Store::SearchQuery::parse(QStringLiteral("has:attachment")), window)
                      .has_value());
+    QVERIFY(!Sync::serverSearchCriteria(*Store::SearchQuery::parse(QStringLiteral("folder:Archive")), {}).has_value());
     // Non-ASCII text goes with CHARSET UTF-8.
     const auto criteria = Sync::serverSearchCriteria(*Store::SearchQuery::parse(QStringLiteral("Müller")), window);
     QCOMPARE(criteria->charset, QByteArray("UTF-8"));
