@@ -338,6 +338,17 @@
         <source>unknown</source>
         <translation>unbekannt</translation>
     </message>
+    <message>
+        <source>The server search failed: %1</source>
+        <translation>Die Suche auf dem Server ist fehlgeschlagen: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n more found on the server, shown in italics</source>
+        <translation>
+            <numerusform>%n weitere auf dem Server gefunden, kursiv dargestellt</numerusform>
+            <numerusform>%n weitere auf dem Server gefunden, kursiv dargestellt</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>Heron::Gui::MessageListModel</name>
@@ -348,6 +359,10 @@
     <message>
         <source>Cannot count the messages: %1</source>
         <translation>Die Nachrichten können nicht gezählt werden: %1</translation>
+    </message>
+    <message>
+        <source>Found on the server: older than the synchronized period, or in a folder that is not synchronized.</source>
+        <translation>Auf dem Server gefunden: älter als der synchronisierte Zeitraum oder in einem Ordner, der nicht synchronisiert wird.</translation>
     </message>
 </context>
 <context>

@@ -338,6 +338,17 @@
         <source>unknown</source>
         <translation>inconnue</translation>
     </message>
+    <message>
+        <source>The server search failed: %1</source>
+        <translation>La recherche sur le serveur a échoué : %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n more found on the server, shown in italics</source>
+        <translation>
+            <numerusform>%n autre trouvé sur le serveur, affiché en italique</numerusform>
+            <numerusform>%n autres trouvés sur le serveur, affichés en italique</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>Heron::Gui::MessageListModel</name>
@@ -348,6 +359,10 @@
     <message>
         <source>Cannot count the messages: %1</source>
         <translation>Impossible de compter les messages : %1</translation>
+    </message>
+    <message>
+        <source>Found on the server: older than the synchronized period, or in a folder that is not synchronized.</source>
+        <translation>Trouvé sur le serveur : antérieur à la période synchronisée, ou dans un dossier qui n’est pas synchronisé.</translation>
     </message>
 </context>
 <context>

@@ -18,11 +18,11 @@
 
 namespace Heron::Imap {
 class ListJob;
-}
+}  // namespace Heron::Imap
 
 namespace Heron::Store {
 struct SearchQuery;
-}
+}  // namespace Heron::Store
 
 namespace Heron::Sync {
 

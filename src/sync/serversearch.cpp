@@ -39,8 +39,8 @@ std::optional<ServerSearchCriteria> serverSearchCriteria(const Store::SearchQuer
         keys.append({"TO", {to}});
     for (const QString &subject : query.subject)
         keys.append({"SUBJECT", {subject}});
-    const bool nothingToAsk =
-            keys.isEmpty() && !query.unread.has_value() && !query.flagged && !query.before.isValid() && !query.after.isValid();
+    const bool nothingToAsk = keys.isEmpty() && !query.unread.has_value() && !query.flagged &&
+                              !query.before.isValid() && !query.after.isValid();
     if (nothingToAsk)
         return std::nullopt;
 

@@ -14,7 +14,10 @@ namespace Heron::Sync {
 
 ServerSearcher::ServerSearcher(Imap::Session *session, Store::Database &database, const QList<Target> &targets,
                                QObject *parent)
-    : QObject(parent), m_session(session), m_database(database), m_targets(targets)
+    : QObject(parent),
+      m_session(session),
+      m_database(database),
+      m_targets(targets)
 {
 }
 

@@ -81,8 +81,8 @@ private:
     bool m_cancelled = false;
     bool m_done = false;
     quint32 m_uidValidity = 0;
-    QList<qint64> m_known;                       // ids of the current folder's matches stored before
-    QList<Store::MessageMetadata> m_fetched;     // the others, as fetched
+    QList<qint64> m_known;                    // ids of the current folder's matches stored before
+    QList<Store::MessageMetadata> m_fetched;  // the others, as fetched
     int m_hits = 0;
     int m_searched = 0;
     int m_failed = 0;

@@ -12,12 +12,12 @@
 
 namespace Heron::Accounts {
 class Profile;
-}
+}  // namespace Heron::Accounts
 
 namespace Heron::Store {
 struct MessageMetadata;
 struct SearchQuery;
-}
+}  // namespace Heron::Store
 
 namespace Heron::Sync {
 

@@ -12,10 +12,12 @@
 #include "gui/threadlistmodel.h"
 #include "store/database.h"
 #include "store/folderstore.h"
+#include "store/messagestore.h"
 #include "support/dovecotfixture.h"
 
 #include <QAction>
 #include <QDir>
+#include <QFont>
 #include <QLineEdit>
 #include <QMimeData>
 #include <QPushButton>
@@ -215,6 +217,22 @@ void MainWindowTest::readFlagMoveDeleteAndSearch()
     search->clear();
     QTRY_COMPARE(messages->rowCount(), 3);
     QVERIFY(!messages->showsSearchResults());
+
+    // Work is not synchronized: the server's SEARCH finds what is there, shown in italics, and
+    // the hit leaves the store when the search ends.
+    QVERIFY(m_fixture.deliver(kUser, message("Foxtrot", 9), QStringLiteral("Work")).ok());
+    QTest::keyClicks(search, QStringLiteral("foxtrot"));
+    QTest::keyClick(search, Qt::Key_Return);
+    QTRY_COMPARE_WITH_TIMEOUT(messages->rowCount(), 1, kTimeoutMs);
+    const QModelIndex hit = messages->index(0, Gui::MessageListModel::Subject);
+    QCOMPARE(hit.data().toString(), QStringLiteral("Foxtrot"));
+    QVERIFY(hit.data(Gui::MessageListModel::ServerHitRole).toBool());
+    QVERIFY(hit.data(Qt::FontRole).value<QFont>().italic());
+    const qint64 hitId = messages->messageId(0);
+    QVERIFY(window.grab().save(QStringLiteral(HERON_TEST_BUILD_DIR "/screenshots/mainwindow-server-search.png")));
+    search->clear();
+    QTRY_COMPARE(messages->rowCount(), 3);
+    QTRY_VERIFY(!Store::MessageStore((*profile)->database()).message(hitId).ok());
     QVERIFY(window.grab().save(QStringLiteral(HERON_TEST_BUILD_DIR "/screenshots/mainwindow-after-actions.png")));
 
     // Threads: the same messages in the thread view, the open one selected there; back again.

@@ -10,6 +10,7 @@
 #include "store/folderstore.h"
 #include "store/messagestore.h"
 #include "store/operationjournal.h"
+#include "store/searchquery.h"
 #include "support/dovecotfixture.h"
 #include "sync/localactions.h"
 #include "sync/syncengine.h"
@@ -31,10 +32,12 @@ QByteArray message(const QByteArray &tag, const QByteArray &extraHeaders = {})
 {
     return "From: Sender <sender@example.org>\r\n"
            "To: Receiver <receiver@example.org>\r\n"
-           "Subject: " + tag + "\r\n"
+           "Subject: " +
+           tag +
+           "\r\n"
            "Date: Tue, 02 Jan 2024 10:00:00 +0000\r\n"
-           "Message-ID: <" + tag + "@heron.test>\r\n" + extraHeaders +
-           "\r\nBody of " + tag + "\r\n";
+           "Message-ID: <" +
+           tag + "@heron.test>\r\n" + extraHeaders + "\r\nBody of " + tag + "\r\n";
 }
 
 }  // namespace
@@ -58,6 +61,7 @@ private Q_SLOTS:
     void deselectedFolderIsForgottenAndFetchedAgain();
     void reconnectsAfterTheConnectionIsLost();
     void fetchedTextIsSearchable();
+    void serverSearchFindsWhatTheStoreLacks();
 
 private:
     QString nextUser() { return QStringLiteral("user%1").arg(m_userIndex++); }
@@ -174,8 +178,8 @@ QString SyncEngineDovecotTest::differences(DovecotFixture &fixture, const Accoun
     expected.sort();
     localPaths.sort();
     if (expected != localPaths)
-        problems << QStringLiteral("folders %1, server %2").arg(localPaths.join(QLatin1Char(',')),
-                                                                expected.join(QLatin1Char(',')));
+        problems << QStringLiteral("folders %1, server %2")
+                            .arg(localPaths.join(QLatin1Char(',')), expected.join(QLatin1Char(',')));
     for (const Store::FolderRecord &folder : *local) {
         if (!folder.selectedForSync)
             continue;
@@ -228,8 +232,9 @@ void SyncEngineDovecotTest::twoAccountsFollowEveryChange()
         for (int i = 1; i <= 12; ++i)
             QVERIFY(m_fixture.deliver(user, message(user.toUtf8() + "-in-" + QByteArray::number(i))).ok());
         for (int i = 1; i <= 4; ++i)
-            QVERIFY(m_fixture.deliver(user, message(user.toUtf8() + "-sent-" + QByteArray::number(i)),
-                                      QStringLiteral("Sent"))
+            QVERIFY(m_fixture
+                            .deliver(user, message(user.toUtf8() + "-sent-" + QByteArray::number(i)),
+                                     QStringLiteral("Sent"))
                             .ok());
         QVERIFY(m_fixture.createFolder(user, QStringLiteral("Projects")));
         QVERIFY(m_fixture.createFolder(user, QStringLiteral("Projects/Old")));
@@ -261,7 +266,8 @@ void SyncEngineDovecotTest::twoAccountsFollowEveryChange()
     }
 
     // The user selects Projects; another device changes everything it can.
-    QVERIFY(Store::FolderStore(m_profile->database()).setSelectedForSync(folderId(*aliceAccount, QStringLiteral("Projects")), true));
+    QVERIFY(Store::FolderStore(m_profile->database())
+                    .setSelectedForSync(folderId(*aliceAccount, QStringLiteral("Projects")), true));
     QVERIFY(m_fixture.setFlags(alice, QStringLiteral("INBOX"), UidSet::fromValues(QList<int>{1, 12}),
                                {QStringLiteral("\\Seen")}));
     QVERIFY(m_fixture.expunge(alice, QStringLiteral("INBOX"), UidSet::fromValues(QList<int>{2})));
@@ -283,7 +289,10 @@ void SyncEngineDovecotTest::twoAccountsFollowEveryChange()
     QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().at(1).toString()));
     QCOMPARE(differences(m_fixture, *aliceAccount), QString());
     QCOMPARE(differences(m_fixture, *bobAccount), QString());
-    QCOMPARE(Store::FolderStore(m_profile->database()).folder(folderId(*aliceAccount, QStringLiteral("Projects")))->messageCount, 3);
+    QCOMPARE(Store::FolderStore(m_profile->database())
+                     .folder(folderId(*aliceAccount, QStringLiteral("Projects")))
+                     ->messageCount,
+             3);
     QVERIFY(!arrived.isEmpty());
     QVERIFY(!vanished.isEmpty());
     const auto paths = [](const QSignalSpy &spy) {
@@ -457,19 +466,19 @@ void SyncEngineDovecotTest::bounceIsLinkedToItsOriginal()
     Sync::SyncEngine engine(*m_profile);
     QVERIFY(syncOnce(engine));
 
-    const QByteArray report =
-            "From: Mail Delivery System <MAILER-DAEMON@heron.test>\r\n"
-            "To: sender@example.org\r\n"
-            "Subject: Undelivered Mail Returned to Sender\r\n"
-            "Date: Wed, 03 Jan 2024 10:00:00 +0000\r\n"
-            "Message-ID: <bounce1@heron.test>\r\n"
-            "MIME-Version: 1.0\r\n"
-            "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n"
-            "\r\n--b\r\nContent-Type: text/plain\r\n\r\nThe mail could not be delivered.\r\n"
-            "--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; heron.test\r\n\r\n"
-            "Final-Recipient: rfc822; nobody@example.org\r\nAction: failed\r\nStatus: 5.1.1\r\n\r\n"
-            "--b\r\nContent-Type: message/rfc822\r\n\r\n" +
-            message("original") + "\r\n--b--\r\n";
+    const QByteArray
+            report = "From: Mail Delivery System <MAILER-DAEMON@heron.test>\r\n"
+                     "To: sender@example.org\r\n"
+                     "Subject: Undelivered Mail Returned to Sender\r\n"
+                     "Date: Wed, 03 Jan 2024 10:00:00 +0000\r\n"
+                     "Message-ID: <bounce1@heron.test>\r\n"
+                     "MIME-Version: 1.0\r\n"
+                     "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n"
+                     "\r\n--b\r\nContent-Type: text/plain\r\n\r\nThe mail could not be delivered.\r\n"
+                     "--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; heron.test\r\n\r\n"
+                     "Final-Recipient: rfc822; nobody@example.org\r\nAction: failed\r\nStatus: 5.1.1\r\n\r\n"
+                     "--b\r\nContent-Type: message/rfc822\r\n\r\n" +
+                     message("original") + "\r\n--b--\r\n";
     QVERIFY(m_fixture.deliver(user, report).ok());
     QSignalSpy bounces(&engine, &Sync::SyncEngine::bounceReceived);
     QVERIFY(syncOnce(engine));
@@ -484,8 +493,9 @@ void SyncEngineDovecotTest::deselectedFolderIsForgottenAndFetchedAgain()
 {
     const QString user = nextUser();
     for (int i = 1; i <= 7; ++i)
-        QVERIFY(m_fixture.deliver(user, message(user.toUtf8() + "-sent-" + QByteArray::number(i)),
-                                  QStringLiteral("Sent"))
+        QVERIFY(m_fixture
+                        .deliver(user, message(user.toUtf8() + "-sent-" + QByteArray::number(i)),
+                                 QStringLiteral("Sent"))
                         .ok());
     auto account = addAccount(m_fixture, user);
     QVERIFY(account);
@@ -554,12 +564,13 @@ void SyncEngineDovecotTest::reconnectsAfterTheConnectionIsLost()
 void SyncEngineDovecotTest::fetchedTextIsSearchable()
 {
     const QString user = nextUser();
-    QVERIFY(m_fixture.deliver(user, "From: Sender <sender@example.org>\r\nTo: r@example.org\r\n"
-                                    "Subject: Plans\r\nDate: Tue, 02 Jan 2024 10:00:00 +0000\r\n"
-                                    "Message-ID: <plans@heron.test>\r\nMIME-Version: 1.0\r\n"
-                                    "Content-Type: text/plain; charset=iso-8859-1\r\n"
-                                    "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
-                                    "The r=E9sum=E9 mentions a zeppelin.\r\n")
+    QVERIFY(m_fixture
+                    .deliver(user, "From: Sender <sender@example.org>\r\nTo: r@example.org\r\n"
+                                   "Subject: Plans\r\nDate: Tue, 02 Jan 2024 10:00:00 +0000\r\n"
+                                   "Message-ID: <plans@heron.test>\r\nMIME-Version: 1.0\r\n"
+                                   "Content-Type: text/plain; charset=iso-8859-1\r\n"
+                                   "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
+                                   "The r=E9sum=E9 mentions a zeppelin.\r\n")
                     .ok());
     auto account = addAccount(m_fixture, user);
     QVERIFY(account);
@@ -582,6 +593,107 @@ void SyncEngineDovecotTest::fetchedTextIsSearchable()
     engine.fetchPart(id, QStringLiteral("1"));
     QVERIFY(fetched.wait(kTimeoutMs));
     QCOMPARE(fetched.first().at(1).toByteArray(), QByteArray("The r\xe9sum\xe9 mentions a zeppelin.\r\n"));
+}
+
+// A search the store cannot answer alone: messages before the sliding window and in a folder that
+// is not synchronized come from the server's SEARCH, are stored as server hits (outside the
+// folders' counts, untouched by the next round, their content fetched on demand) and leave the
+// store when the search ends. The server is only read.
+void SyncEngineDovecotTest::serverSearchFindsWhatTheStoreLacks()
+{
+    const QString user = nextUser();
+    const QString archive = QStringLiteral("Archive");
+    QVERIFY(m_fixture.createFolder(user, archive));
+    const QByteArray attachment = "MIME-Version: 1.0\r\n"
+                                  "Content-Type: multipart/mixed; boundary=b\r\n";
+    const QByteArray
+            withAttachment = message("zebra-old-2", attachment)
+                                     .replace("\r\nBody of zebra-old-2\r\n",
+                                              "\r\n--b\r\nContent-Type: text/plain\r\n\r\nBody of zebra-old-2\r\n"
+                                              "--b\r\nContent-Type: application/pdf\r\nContent-Disposition: "
+                                              "attachment; filename=a.pdf\r\n"
+                                              "Content-Transfer-Encoding: base64\r\n\r\nJVBERi0=\r\n--b--\r\n");
+    // Dated 2024 (their arrival time too): outside a 30-day window.
+    QVERIFY(m_fixture.deliver(user, message("zebra-old-1")).ok());
+    QVERIFY(m_fixture.deliver(user, withAttachment).ok());
+    QVERIFY(m_fixture.deliver(user, message("plain-old-3")).ok());
+    QVERIFY(m_fixture.deliver(user, message("=?UTF-8?Q?Gr=C3=BC=C3=9Fe?=")).ok());
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    QVERIFY(m_fixture.deliver(user, message("zebra-new-4"), QStringLiteral("INBOX"), {}, now).ok());
+    QVERIFY(m_fixture.deliver(user, message("zebra-archived-5"), archive).ok());
+    QVERIFY(m_fixture.deliver(user, message("other-archived-6"), archive).ok());
+
+    auto account = addAccount(m_fixture, user);
+    QVERIFY(account);
+    account->settings.window.kind = Accounts::SyncWindow::Kind::LastDays;
+    account->settings.window.days = 30;
+    QVERIFY(m_profile->updateAccount(*account).ok());
+    Sync::SyncEngine engine(*m_profile);
+    QVERIFY(syncOnce(engine));
+    const qint64 inbox = folderId(*account, QStringLiteral("INBOX"));
+    const qint64 archived = folderId(*account, archive);
+    Store::FolderStore folders(m_profile->database());
+    Store::MessageStore messages(m_profile->database());
+    QCOMPARE(folders.folder(inbox)->messageCount, 1);
+    QCOMPARE(folders.folder(archived)->messageCount, 0);
+
+    const auto search = [&](quint64 serial, const QString &text) {
+        QSignalSpy hits(&engine, &Sync::SyncEngine::serverSearchHits);
+        QSignalSpy finished(&engine, &Sync::SyncEngine::serverSearchFinished);
+        engine.searchServer(serial, *Store::SearchQuery::parse(text));
+        if (!finished.wait(kTimeoutMs))
+            return QStringList{QStringLiteral("no answer")};
+        const QList<QVariant> result = finished.constFirst();
+        if (result.at(0).value<quint64>() != serial || !result.at(2).toStringList().isEmpty())
+            return result.at(2).toStringList() + QStringList{QStringLiteral("failed")};
+        QStringList subjects;
+        for (const QList<QVariant> &emission : std::as_const(hits)) {
+            for (qint64 id : emission.at(1).value<QList<qint64>>())
+                subjects.append(messages.message(id)->subject);
+        }
+        if (subjects.size() != result.at(1).toInt())
+            subjects.append(QStringLiteral("count %1").arg(result.at(1).toInt()));
+        subjects.sort();
+        return subjects;
+    };
+
+    QCOMPARE(search(1, QStringLiteral("zebra")),
+             (QStringList{QStringLiteral("zebra-archived-5"), QStringLiteral("zebra-old-1"),
+                          QStringLiteral("zebra-old-2")}));
+    // Hits are not the folder's messages: counts stay, and a round neither keeps nor drops them.
+    QCOMPARE(folders.folder(inbox)->messageCount, 1);
+    QCOMPARE(folders.folder(archived)->messageCount, 0);
+    QVERIFY(syncOnce(engine));
+    QCOMPARE(folders.folder(inbox)->messageCount, 1);
+    const qint64 oldOne = *messages.idForUid(inbox, 1);
+    const qint64 archivedOne = *messages.idForUid(archived, 1);
+    QCOMPARE(messages.message(oldOne)->subject, QStringLiteral("zebra-old-1"));
+    // Unchanged on the server: EXAMINE and BODY.PEEK set no \Seen.
+    QCOMPARE(*m_fixture.flags(user, QStringLiteral("INBOX"), 1), QStringList());
+
+    // The content of a hit in a folder the store has no UIDVALIDITY for.
+    QSignalSpy fetched(&engine, &Sync::SyncEngine::partFetched);
+    QSignalSpy partFailed(&engine, &Sync::SyncEngine::partFailed);
+    engine.fetchPart(archivedOne, QStringLiteral("1"));
+    QVERIFY(QTest::qWaitFor([&] { return !fetched.isEmpty() || !partFailed.isEmpty(); }, kTimeoutMs));
+    QVERIFY(partFailed.isEmpty());
+    QCOMPARE(fetched.first().at(1).toByteArray(), QByteArray("Body of zebra-archived-5\r\n"));
+
+    // The end of the search removes the hits and nothing else.
+    QCOMPARE(*engine.endServerSearch(), 3);
+    QVERIFY(!messages.message(oldOne).ok());
+    QVERIFY(!messages.message(archivedOne).ok());
+    QCOMPARE(folders.folder(inbox)->messageCount, 1);
+    QCOMPARE(messages.message(*messages.idForUid(inbox, 5))->subject, QStringLiteral("zebra-new-4"));
+
+    // has:attachment has no SEARCH key: the server's matches are filtered here.
+    QCOMPARE(search(2, QStringLiteral("zebra has:attachment")), QStringList{QStringLiteral("zebra-old-2")});
+    QCOMPARE(*engine.endServerSearch(), 1);
+    // Non-ASCII text goes with CHARSET UTF-8; folder: limits the folders asked.
+    QCOMPARE(search(3, QStringLiteral("grüße")), QStringList{QStringLiteral("Grüße")});
+    QCOMPARE(search(4, QStringLiteral("zebra folder:Archive")), QStringList{QStringLiteral("zebra-archived-5")});
+    QVERIFY(syncOnce(engine));
+    QCOMPARE(folders.folder(inbox)->messageCount, 1);
 }
 
 QTEST_GUILESS_MAIN(SyncEngineDovecotTest)

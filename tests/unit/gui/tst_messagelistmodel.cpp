@@ -47,10 +47,13 @@ private Q_SLOTS:
     void bigFolderSortsOffTheGuiThread();
     void manyScatteredChangesKeepTheOrder();
     void searchResultsTakeNoNewRows();
+    void serverHitsJoinTheSearchResults();
     void findsUnreadRowsInSql();
 
 private:
     void apply(const Store::SyncBatch &batch, qint64 folder = 0);
+    // Stores "one", "two" and "three" (UIDs 1-3, in date order); their ids, highest UID first.
+    QList<qint64> applyOneTwoThree();
     QList<QString> subjects(const MessageListModel &model) const;
 
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -83,6 +86,15 @@ void TestMessageListModel::apply(const Store::SyncBatch &batch, qint64 folder)
 {
     auto applied = Store::FolderStore(*m_db).applySyncBatch(folder ? folder : m_folder, batch);
     QVERIFY2(applied.ok(), qPrintable(applied.ok() ? QString() : applied.error().message));
+}
+
+QList<qint64> TestMessageListModel::applyOneTwoThree()
+{
+    Store::SyncBatch batch;
+    batch.messages = {message(1, QStringLiteral("one"), 100), message(2, QStringLiteral("two"), 200),
+                      message(3, QStringLiteral("three"), 300)};
+    apply(batch);
+    return *Store::MessageStore(*m_db).messageIds(m_folder);
 }
 
 QList<QString> TestMessageListModel::subjects(const MessageListModel &model) const
@@ -303,11 +315,7 @@ void TestMessageListModel::manyScatteredChangesKeepTheOrder()
 
 void TestMessageListModel::searchResultsTakeNoNewRows()
 {
-    Store::SyncBatch batch;
-    batch.messages = {message(1, QStringLiteral("one"), 100), message(2, QStringLiteral("two"), 200),
-                      message(3, QStringLiteral("three"), 300)};
-    apply(batch);
-    const QList<qint64> all = *Store::MessageStore(*m_db).messageIds(m_folder);
+    const QList<qint64> all = applyOneTwoThree();
     MessageListModel model(*m_db);
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     QVERIFY(model.setMessages({all.at(0), all.at(2)}).ok());
@@ -318,6 +326,44 @@ void TestMessageListModel::searchResultsTakeNoNewRows()
     more.removedUids = UidSet::fromValues(QList<quint32>{1});
     apply(more);
     QCOMPARE(subjects(model), QList<QString>{QStringLiteral("three")});
+}
+
+void TestMessageListModel::serverHitsJoinTheSearchResults()
+{
+    const QList<qint64> all = applyOneTwoThree();
+    MessageListModel model(*m_db);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.addMessages(all);  // no search shown: nothing to add to
+    QCOMPARE(model.rowCount(), 0);
+    QVERIFY(model.setMessages({all.at(0), all.at(2)}).ok());
+
+    // The server's answers arrive later and take their place in the order.
+    auto hits = Store::FolderStore(*m_db).storeServerHits(
+            m_otherFolder, {message(7, QStringLiteral("hit-old"), 50), message(8, QStringLiteral("hit-mid"), 250)});
+    QVERIFY(hits.ok());
+    QCOMPARE(subjects(model), (QList<QString>{QStringLiteral("three"), QStringLiteral("one")}));
+    model.addMessages(*hits + QList<qint64>{all.at(0), hits->at(0)});  // some shown already, one twice
+    QCOMPARE(subjects(model), (QList<QString>{QStringLiteral("three"), QStringLiteral("hit-mid"), QStringLiteral("one"),
+                                              QStringLiteral("hit-old")}));
+    const QModelIndex hit = model.index(1, MessageListModel::Subject);
+    const QModelIndex local = model.index(0, MessageListModel::Subject);
+    QVERIFY(hit.data(MessageListModel::ServerHitRole).toBool());
+    QVERIFY(!local.data(MessageListModel::ServerHitRole).toBool());
+    QVERIFY(hit.data(Qt::FontRole).value<QFont>().italic());
+    QVERIFY(!local.data(Qt::FontRole).value<QFont>().italic());
+    QVERIFY(hit.data(Qt::ToolTipRole).toString().contains(QStringLiteral("Found on the server")));
+    QVERIFY(model.index(1, MessageListModel::Correspondent)
+                    .data(Qt::ToolTipRole)
+                    .toString()
+                    .startsWith(QStringLiteral("Sender 8 <s8@example.org>\n")));
+    QVERIFY(local.data(Qt::ToolTipRole).isNull());
+
+    // Sorting keeps them; the end of the search takes them away.
+    model.sort(MessageListModel::Subject, Qt::AscendingOrder);
+    QCOMPARE(subjects(model), (QList<QString>{QStringLiteral("hit-mid"), QStringLiteral("hit-old"),
+                                              QStringLiteral("one"), QStringLiteral("three")}));
+    QCOMPARE(*Store::FolderStore(*m_db).dropServerHits(), 2);
+    QCOMPARE(subjects(model), (QList<QString>{QStringLiteral("one"), QStringLiteral("three")}));
 }
 
 void TestMessageListModel::findsUnreadRowsInSql()
