@@ -20,11 +20,13 @@
 #include <QFileInfo>
 #include <QHeaderView>
 #include <QInputDialog>
+#include <QItemSelectionModel>
 #include <QLabel>
 #include <QLocale>
 #include <QMenu>
 #include <QMessageBox>
 #include <QRegularExpression>
+#include <QSet>
 #include <QSettings>
 #include <QSqlQuery>
 #include <QStandardPaths>
@@ -32,6 +34,8 @@
 #include <QSystemTrayIcon>
 #include <QTimer>
 #include <QUrl>
+
+#include <algorithm>
 
 namespace Heron::Gui {
 
@@ -533,11 +537,26 @@ QList<qint64> MainWindow::selectedMessageIds() const
     QList<qint64> ids;
     if (!m_messageModel)
         return ids;
-    const QModelIndexList rows = activeList()->selectionModel()->selectedRows();
-    for (const QModelIndex &row : rows) {
-        const qint64 id = row.data(MessageListModel::MessageIdRole).toLongLong();
-        if (id)
-            ids.append(id);
+    QAbstractItemView *list = activeList();
+    if (list == m_ui->messageList) {
+        // By row ranges straight from the model's id list: selecting a million rows must not
+        // read a million rows' data.
+        QList<std::pair<int, int>> ranges;
+        for (const QItemSelectionRange &range : list->selectionModel()->selection())
+            ranges.append({range.top(), range.bottom()});
+        std::sort(ranges.begin(), ranges.end());
+        int next = 0;  // the first row not taken yet (ranges of several columns overlap)
+        for (const auto &[top, bottom] : std::as_const(ranges)) {
+            if (bottom >= next)
+                ids += m_messageModel->messageIds(std::max(top, next), bottom);
+            next = std::max(next, bottom + 1);
+        }
+    } else {
+        for (const QModelIndex &row : list->selectionModel()->selectedRows()) {
+            const qint64 id = row.data(MessageListModel::MessageIdRole).toLongLong();
+            if (id)
+                ids.append(id);
+        }
     }
     if (ids.isEmpty() && m_currentMessageId)
         ids.append(m_currentMessageId);
@@ -546,23 +565,29 @@ QList<qint64> MainWindow::selectedMessageIds() const
 
 qint64 MainWindow::accountOfSelection() const
 {
-    const QList<qint64> ids = selectedMessageIds();
-    if (ids.isEmpty() || !m_database)
+    if (!m_database || !m_messageModel)
         return 0;
-    auto locations = Store::MessageStore(*m_database).locations(ids);
-    if (!locations || locations->isEmpty())
-        return 0;
-    const qint64 account = locations->constFirst().accountId;
-    for (const auto &location : std::as_const(*locations)) {
-        if (location.accountId != account)
-            return 0;
+    // A folder view knows its account (or accounts) without looking at the messages.
+    if (!m_messageModel->showsSearchResults() && !m_folderIds.isEmpty()) {
+        QSet<qint64> accounts;
+        for (qint64 folderId : std::as_const(m_folderIds)) {
+            if (const Store::FolderRecord *folder = m_folderModel->folder(folderId))
+                accounts.insert(folder->accountId);
+        }
+        if (accounts.size() == 1)
+            return *accounts.cbegin();
     }
-    return account;
+    const QList<qint64> ids = selectedMessageIds();
+    if (ids.isEmpty())
+        return 0;
+    auto accounts = Store::MessageStore(*m_database).accountsOf(ids);
+    return accounts && accounts->size() == 1 ? accounts->constFirst() : 0;
 }
 
 void MainWindow::updateActions()
 {
-    const bool hasSelection = m_messageModel && !selectedMessageIds().isEmpty();
+    const bool hasSelection =
+            m_messageModel && (activeList()->selectionModel()->hasSelection() || m_currentMessageId != 0);
     const bool canAct = hasSelection && m_backend;
     for (QAction *action :
          {m_ui->actionMarkRead, m_ui->actionMarkUnread, m_ui->actionFlag, m_ui->actionDelete, m_ui->actionMoveTo})
@@ -583,11 +608,11 @@ void MainWindow::markSelection(quint32 addBits, quint32 removeBits)
 void MainWindow::toggleFlag()
 {
     // Like the other clients: flag all unless every selected message is flagged already.
-    const QModelIndexList rows = activeList()->selectionModel()->selectedRows();
-    bool allFlagged = !rows.isEmpty();
-    for (const QModelIndex &row : rows)
-        allFlagged = allFlagged && row.data(MessageListModel::FlaggedRole).toBool();
-    if (allFlagged)
+    const QList<qint64> ids = selectedMessageIds();
+    if (ids.isEmpty() || !m_database)
+        return;
+    auto allFlagged = Store::MessageStore(*m_database).allHaveFlags(ids, Store::MessageFlags::Flagged);
+    if (allFlagged && *allFlagged)
         markSelection(0, Store::MessageFlags::Flagged);
     else
         markSelection(Store::MessageFlags::Flagged, 0);

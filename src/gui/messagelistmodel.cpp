@@ -33,13 +33,21 @@ constexpr size_t kBlockSize = 4096;
 
 std::pair<size_t, qsizetype> MessageListModel::IdList::locate(qsizetype row) const
 {
-    for (size_t block = 0; block < m_blocks.size(); ++block) {
-        const auto size = qsizetype(m_blocks[block].size());
-        if (row < size)
-            return {block, row};
-        row -= size;
+    if (!m_startsValid) {
+        m_starts.resize(m_blocks.size());
+        qsizetype start = 0;
+        for (size_t block = 0; block < m_blocks.size(); ++block) {
+            m_starts[block] = start;
+            start += qsizetype(m_blocks[block].size());
+        }
+        m_startsValid = true;
     }
-    return {m_blocks.size(), 0};
+    if (row < 0 || row >= m_size)
+        return {m_blocks.size(), 0};
+    // The last block starting at or before the row.
+    const auto after = std::upper_bound(m_starts.cbegin(), m_starts.cend(), row);
+    const auto block = size_t(after - m_starts.cbegin()) - 1;
+    return {block, row - m_starts[block]};
 }
 
 qint64 MessageListModel::IdList::at(qsizetype row) const
@@ -50,8 +58,10 @@ qint64 MessageListModel::IdList::at(qsizetype row) const
 
 void MessageListModel::IdList::insert(qsizetype row, qint64 id)
 {
-    if (m_blocks.empty())
+    if (m_blocks.empty()) {
         m_blocks.emplace_back();
+        m_startsValid = false;
+    }
     auto [block, offset] = locate(row);
     if (block == m_blocks.size()) {  // at the end
         block = m_blocks.size() - 1;
@@ -59,6 +69,7 @@ void MessageListModel::IdList::insert(qsizetype row, qint64 id)
     }
     m_blocks[block].insert(m_blocks[block].begin() + offset, id);
     ++m_size;
+    m_startsValid = false;
     rebalance(block);
 }
 
@@ -72,6 +83,7 @@ void MessageListModel::IdList::remove(qsizetype row, qsizetype count)
         const qsizetype taken = std::min<qsizetype>(count, qsizetype(ids.size()) - offset);
         ids.erase(ids.begin() + offset, ids.begin() + offset + taken);
         m_size -= taken;
+        m_startsValid = false;
         count -= taken;
         if (ids.empty())
             m_blocks.erase(m_blocks.begin() + qsizetype(block));
@@ -96,6 +108,20 @@ void MessageListModel::IdList::assign(const QList<qint64> &ids)
         m_blocks.emplace_back(ids.cbegin() + at, ids.cbegin() + end);
     }
     m_size = ids.size();
+    m_startsValid = false;
+}
+
+void MessageListModel::IdList::copy(qsizetype first, qsizetype count, QList<qint64> &out) const
+{
+    auto [block, offset] = locate(first);
+    while (count > 0 && block < m_blocks.size()) {
+        const std::vector<qint64> &ids = m_blocks[block];
+        const qsizetype taken = std::min<qsizetype>(count, qsizetype(ids.size()) - offset);
+        out.append(QList<qint64>(ids.cbegin() + offset, ids.cbegin() + offset + taken));
+        count -= taken;
+        ++block;
+        offset = 0;
+    }
 }
 
 qsizetype MessageListModel::IdList::indexOf(qint64 id) const
@@ -515,6 +541,14 @@ qsizetype MessageListModel::insertPosition(const QVariant &key, qint64 id) const
 qint64 MessageListModel::messageId(int row) const
 {
     return row >= 0 && row < m_ids.size() ? m_ids.at(row) : 0;
+}
+
+QList<qint64> MessageListModel::messageIds(int first, int last) const
+{
+    QList<qint64> ids;
+    if (first <= last)
+        m_ids.copy(first, qsizetype(last) - first + 1, ids);
+    return ids;
 }
 
 int MessageListModel::rowOf(qint64 messageId) const

@@ -67,6 +67,8 @@ public:
     void setSynchronousLimit(int rows) { m_synchronousLimit = rows; }
 
     qint64 messageId(int row) const;
+    // The ids of rows first .. last, in order.
+    QList<qint64> messageIds(int first, int last) const;
     int rowOf(qint64 messageId) const;  // -1 when not shown
     // The next unread row after `row` (before it when backwards; from the top or the bottom when
     // row is -1), found in SQL rather than by reading every row; -1 when there is none.
@@ -108,6 +110,8 @@ private:
         void remove(qsizetype row, qsizetype count);
         void assign(const QList<qint64> &ids);
         qsizetype indexOf(qint64 id) const;
+        // Appends the ids of rows first .. first + count - 1 (as far as they exist).
+        void copy(qsizetype first, qsizetype count, QList<qint64> &out) const;
         template <typename Function>
         void forEach(Function function) const;  // function(row, id)
 
@@ -115,6 +119,10 @@ private:
         std::pair<size_t, qsizetype> locate(qsizetype row) const;
         void rebalance(size_t block);
         std::vector<std::vector<qint64>> m_blocks;
+        // The first row of each block, rebuilt after a change when a row is next looked up:
+        // finding a row is then a binary search over the blocks.
+        mutable std::vector<qsizetype> m_starts;
+        mutable bool m_startsValid = false;
         qsizetype m_size = 0;
     };
 

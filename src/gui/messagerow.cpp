@@ -54,11 +54,6 @@ QString shortDate(const QDateTime &date)
 
 }  // namespace
 
-QString sqlPlaceholders(qsizetype count)
-{
-    return QList<QString>(qMax<qsizetype>(1, count), QStringLiteral("?")).join(QStringLiteral(", "));
-}
-
 QString MessageRow::columns(bool showRecipients)
 {
     return QStringLiteral("flags, has_attachments, %1, subject, coalesce(date, internal_date), size, server_hit")

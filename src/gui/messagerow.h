@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "store/database.h"
+
 #include <QDateTime>
 #include <QList>
 #include <QString>
@@ -9,14 +11,9 @@
 class QMimeData;
 class QSqlQuery;
 
-namespace Heron::Store {
-class Database;
-}  // namespace Heron::Store
-
 namespace Heron::Gui {
 
-// "?, ?, ?": count SQL parameters (at least one), for "IN (...)" over ids the models hold.
-QString sqlPlaceholders(qsizetype count);
+using Store::sqlPlaceholders;
 
 // One message as a row of the message list shows it: read from the store in pages, answered
 // per column and role the way MessageListModel does (columns and roles of that class), so the

@@ -412,4 +412,9 @@ ReadSnapshot::~ReadSnapshot()
         Sql::execute(m_connection, QStringLiteral("COMMIT"));
 }
 
+QString sqlPlaceholders(qsizetype count)
+{
+    return QList<QString>(qMax<qsizetype>(1, count), QStringLiteral("?")).join(QStringLiteral(", "));
+}
+
 }  // namespace Heron::Store

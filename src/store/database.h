@@ -130,4 +130,7 @@ private:
     bool m_active = false;
 };
 
+// "?, ?, ?": count SQL parameters (at least one), for "IN (...)" over a list of ids.
+QString sqlPlaceholders(qsizetype count);
+
 }  // namespace Heron::Store

@@ -326,6 +326,56 @@ Result<QList<MessageStore::Location>> MessageStore::locations(const QList<qint64
     return result;
 }
 
+namespace {
+
+// Ids per "IN (...)" statement of the lookups over a selection below.
+constexpr qsizetype kIdsPerStatement = 500;
+
+}  // namespace
+
+Result<QList<qint64>> MessageStore::accountsOf(const QList<qint64> &messageIds, int enough) const
+{
+    QList<qint64> accounts;
+    QSqlQuery query(m_database.connection());
+    query.setForwardOnly(true);
+    for (qsizetype at = 0; at < messageIds.size() && accounts.size() < enough; at += kIdsPerStatement) {
+        const qsizetype count = std::min(kIdsPerStatement, messageIds.size() - at);
+        query.prepare(QStringLiteral("SELECT DISTINCT f.account_id FROM messages AS m JOIN folders AS f "
+                                     "ON f.id = m.folder_id WHERE m.id IN (%1)")
+                              .arg(sqlPlaceholders(count)));
+        for (qsizetype i = at; i < at + count; ++i)
+            query.addBindValue(messageIds.at(i));
+        if (!query.exec())
+            return Sql::error(query, QStringLiteral("Cannot look up the messages' accounts"));
+        while (query.next()) {
+            const qint64 account = query.value(0).toLongLong();
+            if (!accounts.contains(account))
+                accounts.append(account);
+        }
+    }
+    return accounts;
+}
+
+Result<bool> MessageStore::allHaveFlags(const QList<qint64> &messageIds, quint32 bits) const
+{
+    QSqlQuery query(m_database.connection());
+    query.setForwardOnly(true);
+    for (qsizetype at = 0; at < messageIds.size(); at += kIdsPerStatement) {
+        const qsizetype count = std::min(kIdsPerStatement, messageIds.size() - at);
+        query.prepare(QStringLiteral("SELECT EXISTS (SELECT 1 FROM messages WHERE id IN (%1) AND (flags & ?) != ?)")
+                              .arg(sqlPlaceholders(count)));
+        for (qsizetype i = at; i < at + count; ++i)
+            query.addBindValue(messageIds.at(i));
+        query.addBindValue(qint64(bits));
+        query.addBindValue(qint64(bits));
+        if (!query.exec() || !query.next())
+            return Sql::error(query, QStringLiteral("Cannot read the messages' flags"));
+        if (query.value(0).toBool())
+            return false;
+    }
+    return true;
+}
+
 // --- end of the operation journal's read helpers ---
 
 }  // namespace Heron::Store

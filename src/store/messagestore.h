@@ -72,6 +72,11 @@ public:
     };
     // The locations of the given messages, in the order given; unknown ids are left out.
     Result<QList<Location>> locations(const QList<qint64> &messageIds) const;
+    // The accounts the messages belong to; the lookup stops once `enough` are found (two tell
+    // "one account" from "several").
+    Result<QList<qint64>> accountsOf(const QList<qint64> &messageIds, int enough = 2) const;
+    // Whether each of the stored messages among these has every one of the flag bits.
+    Result<bool> allHaveFlags(const QList<qint64> &messageIds, quint32 bits) const;
     // --- end of the operation journal's read helpers ---
 
 private:

@@ -311,6 +311,16 @@ void TestMessageListModel::manyScatteredChangesKeepTheOrder()
         previous = stored->date;
     }
     QCOMPARE(model.rowOf(model.messageId(12345)), 12345);
+
+    // A range of rows across blocks (what a big selection reads) is the rows' ids in order.
+    const QList<qint64> range = model.messageIds(3000, 9500);
+    QCOMPARE(range.size(), 6501);
+    for (int row = 3000; row <= 9500; row += 250)
+        QCOMPARE(range.at(row - 3000), model.messageId(row));
+    QCOMPARE(range.constLast(), model.messageId(9500));
+    QCOMPARE(model.messageIds(model.rowCount() - 2, model.rowCount() + 5).size(), 2);  // clipped at the end
+    QVERIFY(model.messageIds(5, 4).isEmpty());
+    QCOMPARE(model.messageId(model.rowCount()), 0);  // past the end
 }
 
 void TestMessageListModel::searchResultsTakeNoNewRows()

@@ -92,6 +92,7 @@ private Q_SLOTS:
     void syncQueriesAndFolderState();
     void accountSettingsAndRename();
     void serverHitsStayOutOfTheSyncUntilDropped();
+    void selectionLookupsSpanStatements();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -669,6 +670,41 @@ void TestMessageStore::accountSettingsAndRename()
     QCOMPARE(folder->messageCount, 1);
     QCOMPARE(*FolderStore(*m_db).idForPath(m_account, QStringLiteral("Old/Inbox")), m_folder);
     QVERIFY(!FolderStore(*m_db).renameFolder(m_folder + 100, renamed).ok());
+}
+
+void TestMessageStore::selectionLookupsSpanStatements()
+{
+    // More ids than one statement takes (500), in two accounts.
+    FolderStore folders(*m_db);
+    MessageStore messages(*m_db);
+    SyncBatch batch;
+    for (quint32 uid = 1; uid <= 1200; ++uid)
+        batch.messages.append(message(uid));
+    for (qsizetype i = 0; i < batch.messages.size(); i += 2)
+        batch.messages[i].flags.bits = MessageFlags::Flagged;
+    QVERIFY(folders.applySyncBatch(m_folder, batch).ok());
+    const qint64 other = *AccountStore(*m_db).add(QStringLiteral("other"), QStringLiteral("Bob"));
+    const qint64 otherInbox = folders.upsertFolders(other, {{QStringLiteral("INBOX"), QStringLiteral("/")}})->at(0);
+    SyncBatch elsewhere;
+    elsewhere.messages = {message(1)};
+    QVERIFY(folders.applySyncBatch(otherInbox, elsewhere).ok());
+
+    const QList<qint64> mine = *messages.messageIds(m_folder);  // highest UID first
+    QCOMPARE(*messages.accountsOf(mine), QList<qint64>{m_account});
+    QCOMPARE(*messages.accountsOf(mine + QList<qint64>{*messages.idForUid(otherInbox, 1)}),
+             (QList<qint64>{m_account, other}));
+    QVERIFY(messages.accountsOf({})->isEmpty());
+
+    QList<qint64> flagged;  // odd UIDs
+    for (qint64 id : mine) {
+        if (messages.message(id)->uid % 2 == 1)
+            flagged.append(id);
+    }
+    QCOMPARE(flagged.size(), 600);
+    QVERIFY(*messages.allHaveFlags(flagged, MessageFlags::Flagged));
+    // One unflagged message in the last statement's share.
+    QVERIFY(!*messages.allHaveFlags(flagged + QList<qint64>{*messages.idForUid(m_folder, 2)}, MessageFlags::Flagged));
+    QVERIFY(!*messages.allHaveFlags(flagged, MessageFlags::Flagged | MessageFlags::Seen));
 }
 
 void TestMessageStore::serverHitsStayOutOfTheSyncUntilDropped()
