@@ -144,16 +144,43 @@
         <translation>Die Posteingänge aller Konten zusammen</translation>
     </message>
     <message>
-        <source>%1 messages, %2 unread</source>
-        <translation>%1 Nachrichten, %2 ungelesen</translation>
-    </message>
-    <message>
         <source>Not synchronized</source>
         <translation>Nicht synchronisiert</translation>
     </message>
     <message>
         <source>Synchronizing…</source>
         <translation>Wird synchronisiert…</translation>
+    </message>
+    <message>
+        <source>up to date</source>
+        <translation>aktuell</translation>
+    </message>
+    <message>
+        <source>connecting…</source>
+        <translation>verbinde…</translation>
+    </message>
+    <message>
+        <source>synchronizing…</source>
+        <translation>synchronisiere…</translation>
+    </message>
+    <message>
+        <source>up to date, waiting for new mail</source>
+        <translation>aktuell, wartet auf neue Nachrichten</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>offline</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>Fehler</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln message(s), %1 unread</source>
+        <translation>
+            <numerusform>%Ln Nachricht, %1 ungelesen</numerusform>
+            <numerusform>%Ln Nachrichten, %1 ungelesen</numerusform>
+        </translation>
     </message>
 </context>
 <context>

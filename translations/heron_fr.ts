@@ -144,16 +144,43 @@
         <translation>Les boîtes de réception de tous les comptes, réunies</translation>
     </message>
     <message>
-        <source>%1 messages, %2 unread</source>
-        <translation>%1 messages, %2 non lus</translation>
-    </message>
-    <message>
         <source>Not synchronized</source>
         <translation>Non synchronisé</translation>
     </message>
     <message>
         <source>Synchronizing…</source>
         <translation>Synchronisation…</translation>
+    </message>
+    <message>
+        <source>up to date</source>
+        <translation>à jour</translation>
+    </message>
+    <message>
+        <source>connecting…</source>
+        <translation>connexion…</translation>
+    </message>
+    <message>
+        <source>synchronizing…</source>
+        <translation>synchronisation…</translation>
+    </message>
+    <message>
+        <source>up to date, waiting for new mail</source>
+        <translation>à jour, en attente de nouveaux messages</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>hors ligne</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>erreur</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln message(s), %1 unread</source>
+        <translation>
+            <numerusform>%Ln message, %1 non lus</numerusform>
+            <numerusform>%Ln messages, %1 non lus</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -37,6 +37,26 @@ int rankOf(const QString &path, const QString &specialUse)
     return at < 0 ? int(order.size()) + 1 : int(at) + 1;
 }
 
+// An account's state in the words of its tooltip.
+QString stateText(Sync::AccountState state)
+{
+    switch (state) {
+    case Sync::AccountState::Idle:
+        return FolderTreeModel::tr("up to date");
+    case Sync::AccountState::Connecting:
+        return FolderTreeModel::tr("connecting…");
+    case Sync::AccountState::Syncing:
+        return FolderTreeModel::tr("synchronizing…");
+    case Sync::AccountState::Pushing:
+        return FolderTreeModel::tr("up to date, waiting for new mail");
+    case Sync::AccountState::Offline:
+        return FolderTreeModel::tr("offline");
+    case Sync::AccountState::Error:
+        return FolderTreeModel::tr("error");
+    }
+    return {};
+}
+
 QIcon themeIcon(const char *name, QStyle::StandardPixmap fallback)
 {
     return QIcon::fromTheme(QLatin1String(name), QApplication::style()->standardIcon(fallback));
@@ -560,14 +580,14 @@ QVariant FolderTreeModel::data(const QModelIndex &index, int role) const
         return {};
     case Qt::ToolTipRole: {
         if (node->kind == Kind::Account)
-            return tr("%1: %2").arg(node->name, Sync::accountStateName(state));
+            return tr("%1: %2").arg(node->name, stateText(state));
         if (node->kind == Kind::AllInboxes)
             return tr("The inboxes of every account, together");
         if (node->kind == Kind::Placeholder)
             return node->key;
         QStringList lines = {
                 record.listing.path,
-                tr("%1 messages, %2 unread").arg(QLocale().toString(record.messageCount), QLocale().toString(unread))};
+                tr("%Ln message(s), %1 unread", nullptr, record.messageCount).arg(QLocale().toString(unread))};
         if (!record.selectedForSync)
             lines.append(tr("Not synchronized"));
         if (inProgress)
