@@ -2,8 +2,10 @@
 // B3 (QUALITY.md): changes made by another client in a big folder, then one incremental resync,
 // for each strategy.
 //
-//   bench_sync_changes [--fixture N] [--flags F] [--expunges E] [--trace]   (defaults: 100,000, 200, 1,000)
+//   bench_sync_changes [--fixture N] [--flags F] [--expunges E] [--trace] [--pause S]
+//                                                              (defaults: 100,000, 200, 1,000)
 //   --trace logs the IMAP exchange of the measured resyncs on stderr, each line with its time.
+//   --pause waits S seconds before the measured resyncs, for a profiler to attach (perf record -p).
 //
 // A private Dovecot gets N generated messages in INBOX (the corpus of bench_raw_fetch, same seed).
 // The raw reader's "UID FETCH 1:* (...)" of that folder is the same-run baseline (1 warm-up, median
@@ -47,6 +49,7 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QThread>
 
 #include <algorithm>
 #include <cstdio>
@@ -128,7 +131,7 @@ std::optional<RawQResync> measureRawQResync(const Test::DovecotFixture &fixture,
     return result;
 }
 
-int run(int count, int flagCount, int expungeCount, bool trace)
+int run(int count, int flagCount, int expungeCount, bool trace, int pauseSeconds)
 {
     Test::DovecotFixture fixture;
     QString error;
@@ -209,6 +212,12 @@ int run(int count, int flagCount, int expungeCount, bool trace)
     Bench::printFigure("sync_changes.raw_qresync.seconds", raw->listStatusSeconds + raw->examineSeconds, "s");
     Bench::printFigure("sync_changes.raw_qresync.bytes_in", raw->listStatusBytes + raw->examineBytes, "B");
 
+    if (pauseSeconds > 0) {
+        std::printf("# pausing %d s before the resyncs: process %lld\n", pauseSeconds,
+                    qint64(QCoreApplication::applicationPid()));
+        std::fflush(stdout);
+        QThread::sleep(pauseSeconds);
+    }
     for (Strategy &s : strategies) {
         const QByteArray prefix = QByteArray("sync_changes.") + s.name;
         Bench::setLogging(trace);
@@ -270,7 +279,10 @@ int main(int argc, char **argv)
     const QCommandLineOption traceOption(
             QStringLiteral("trace"),
             QStringLiteral("Log the IMAP exchange of the measured resyncs on stderr, with times (slows them)."));
-    parser.addOptions({fixtureOption, flagsOption, expungesOption, traceOption});
+    const QCommandLineOption pauseOption(QStringLiteral("pause"),
+                                         QStringLiteral("Wait this long before the measured resyncs (a profiler)."),
+                                         QStringLiteral("S"), QStringLiteral("0"));
+    parser.addOptions({fixtureOption, flagsOption, expungesOption, traceOption, pauseOption});
     parser.process(app);
     bool countOk = false, flagsOk = false, expungesOk = false;
     const int count = parser.value(fixtureOption).toInt(&countOk);
@@ -279,5 +291,5 @@ int main(int argc, char **argv)
     if (!countOk || !flagsOk || !expungesOk || count <= 0 || flags <= 0 || expunges <= 0 || flags + expunges > count)
         return Bench::fail(kBench, QStringLiteral("--fixture, --flags and --expunges need positive counts, "
                                                   "flags and expunges together at most the folder"));
-    return run(count, flags, expunges, parser.isSet(traceOption));
+    return run(count, flags, expunges, parser.isSet(traceOption), parser.value(pauseOption).toInt());
 }
