@@ -275,14 +275,14 @@ quint64 MailBackend::search(const QString &text, int limit)
 {
     const quint64 serial = m_nextSearch++;
     onWorker([this, engine = m_engine, text, limit, serial] {
+        // The last search ends first, its server hits with it: they matched another query.
+        if (auto dropped = engine->endServerSearch(); !dropped)
+            qCWarning(lcApp) << "Cannot remove the server hits of the last search:" << dropped.error().message;
         auto query = Store::SearchQuery::parse(text);
         if (!query) {
             Q_EMIT searchFailed(serial, query.error().message);
             return;
         }
-        // The last search's hits go first: they matched another query.
-        if (auto dropped = engine->endServerSearch(); !dropped)
-            qCWarning(lcApp) << "Cannot remove the server hits of the last search:" << dropped.error().message;
         auto ids = Store::runSearch(engine->profile().database(), *query, limit);
         if (!ids) {
             Q_EMIT searchFailed(serial, ids.error().message);

@@ -219,7 +219,7 @@ void MainWindow::setUpModels()
         connect(m_backend, &MailBackend::searchFinished, this, &MainWindow::onSearchFinished);
         connect(m_backend, &MailBackend::serverHitsFound, this, [this](quint64 serial, const QList<qint64> &ids) {
             if (serial == m_searchSerial)
-                m_messageModel->addMessages(ids);
+                m_serverHitsShown += m_messageModel->addMessages(ids);
         });
         connect(m_backend, &MailBackend::serverSearchFinished, this, &MainWindow::onServerSearchFinished);
         connect(m_backend, &MailBackend::folderSizeKnown, this, &MainWindow::showFolderPropertiesWithSize);
@@ -723,6 +723,7 @@ void MainWindow::onSearchFinished(quint64 serial, const QList<qint64> &messageId
 {
     if (serial != m_searchSerial)
         return;  // an older search, overtaken by typing
+    m_serverHitsShown = 0;
     if (auto shown = m_messageModel->setMessages(messageIds); !shown) {
         statusBar()->showMessage(shown.error().message, 10000);
         return;
@@ -734,14 +735,16 @@ void MainWindow::onSearchFinished(quint64 serial, const QList<qint64> &messageId
     statusBar()->showMessage(tr("%n message(s) found", nullptr, int(messageIds.size())), 10000);
 }
 
-void MainWindow::onServerSearchFinished(quint64 serial, int hits, const QStringList &errors)
+void MainWindow::onServerSearchFinished(quint64 serial, int, const QStringList &errors)
 {
     if (serial != m_searchSerial)
         return;
+    // What the list gained: the server also names messages the store had found already.
     if (!errors.isEmpty())
         statusBar()->showMessage(tr("The server search failed: %1").arg(errors.join(QStringLiteral("; "))), 10000);
-    else if (hits > 0)
-        statusBar()->showMessage(tr("%n more found on the server, shown in italics", nullptr, hits), 10000);
+    else if (m_serverHitsShown > 0)
+        statusBar()->showMessage(tr("%n more found on the server, shown in italics", nullptr, m_serverHitsShown),
+                                 10000);
 }
 
 void MainWindow::showFolderMenu(const QPoint &position)

@@ -124,6 +124,7 @@ private:
     QString m_reportSection;        // the delivery-status part of the message shown, when it is a bounce
     QSet<QString> m_openWhenSaved;  // files to open once saved (Open on an attachment)
     quint64 m_searchSerial = 0;
+    int m_serverHitsShown = 0;  // rows the server search added to the results shown
     QList<qint64> m_folderIds;  // what the tree selected: one folder, the inboxes, or nothing
     bool m_showRecipients = false;
     bool m_threaded = false;

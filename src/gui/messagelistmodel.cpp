@@ -308,10 +308,10 @@ Result<bool> MessageListModel::setMessages(const QList<qint64> &messageIds)
     return show({}, messageIds, true, false);
 }
 
-void MessageListModel::addMessages(const QList<qint64> &messageIds)
+int MessageListModel::addMessages(const QList<qint64> &messageIds)
 {
     if (!m_searchResults)
-        return;
+        return 0;
     const QSet<qint64> shown(m_messageIds.cbegin(), m_messageIds.cend());
     QList<qint64> added;
     for (qint64 id : messageIds) {
@@ -319,9 +319,11 @@ void MessageListModel::addMessages(const QList<qint64> &messageIds)
             added.append(id);
     }
     if (added.isEmpty())
-        return;
+        return 0;
     m_messageIds += added;
+    const int before = rowCount();
     insertIds(added);
+    return rowCount() - before;
 }
 
 void MessageListModel::clear()

@@ -53,8 +53,9 @@ public:
     // notices change and remove them but add none.
     Result<bool> setMessages(const QList<qint64> &messageIds);
     // Adds messages to the search results shown, each at its place in the sort order (a server
-    // search's hits arriving); nothing when no search results are shown.
-    void addMessages(const QList<qint64> &messageIds);
+    // search's hits arriving); nothing when no search results are shown. Returns how many rows
+    // were added (messages shown already are not).
+    int addMessages(const QList<qint64> &messageIds);
     // Shows nothing.
     void clear();
     // The folder shown, when exactly one is; 0 otherwise.

@@ -422,47 +422,56 @@ Result<QList<qint64>> FolderStore::storeServerHits(qint64 folderId, const QList<
 
 Result<int> FolderStore::dropServerHits(qint64 accountId)
 {
-    Transaction transaction(m_database);
-    if (!transaction.isActive())
-        return transaction.error();
     const QString ofAccount = accountId ? QStringLiteral(" AND f.account_id = ?") : QString();
-    // A hit the window covers by now (it was widened meanwhile) is an ordinary message.
-    QSqlQuery kept(transaction.connection());
-    kept.prepare(QStringLiteral("UPDATE messages SET server_hit = 0 WHERE server_hit != 0 AND id IN ("
-                                "SELECT m.id FROM messages AS m JOIN folders AS f ON f.id = m.folder_id "
-                                "WHERE m.server_hit != 0 AND f.selected_for_sync != 0 "
-                                "AND (f.window_start IS NULL OR m.internal_date >= f.window_start)") +
-                 ofAccount + QStringLiteral(")"));
-    if (accountId)
-        kept.addBindValue(accountId);
-    if (!kept.exec())
-        return Sql::error(kept, QStringLiteral("Cannot keep the server hits the window covers"));
-    QSqlQuery hits(transaction.connection());
-    hits.setForwardOnly(true);
-    hits.prepare(QStringLiteral("SELECT m.id, m.folder_id FROM messages AS m JOIN folders AS f ON f.id = m.folder_id "
-                                "WHERE m.server_hit != 0") +
-                 ofAccount);
-    if (accountId)
-        hits.addBindValue(accountId);
-    if (!hits.exec())
-        return Sql::error(hits, QStringLiteral("Cannot list the server hits"));
-    QList<std::pair<qint64, qint64>> found;
-    while (hits.next())
-        found.append({hits.value(0).toLongLong(), hits.value(1).toLongLong()});
-    hits.finish();
-    {
-        MessageRows::Writer writer(transaction.connection());
-        for (const auto &[id, folderId] : std::as_const(found)) {
-            if (auto removed = writer.remove(id); !removed)
-                return removed.error();
-            transaction.changes().removedMessages[folderId].append(id);
+    int dropped = 0;
+    for (bool first = true;; first = false) {
+        Transaction transaction(m_database);
+        if (!transaction.isActive())
+            return transaction.error();
+        if (first) {
+            // A hit the window covers by now (it was widened meanwhile) is an ordinary message,
+            // in a folder that has been synchronized under a window: the next round knows it.
+            QSqlQuery kept(transaction.connection());
+            kept.prepare(QStringLiteral("UPDATE messages SET server_hit = 0 WHERE server_hit != 0 AND id IN ("
+                                        "SELECT m.id FROM messages AS m JOIN folders AS f ON f.id = m.folder_id "
+                                        "WHERE m.server_hit != 0 AND f.selected_for_sync != 0 AND f.uidvalidity != 0 "
+                                        "AND f.window_start IS NOT NULL AND m.internal_date >= f.window_start") +
+                         ofAccount + QStringLiteral(")"));
+            if (accountId)
+                kept.addBindValue(accountId);
+            if (!kept.exec())
+                return Sql::error(kept, QStringLiteral("Cannot keep the server hits the window covers"));
         }
-        if (auto indexed = writer.finish(); !indexed)
-            return indexed.error();
+        // The rest leaves in transactions of at most kMaxRowsPerTransaction rows.
+        QSqlQuery hits(transaction.connection());
+        hits.setForwardOnly(true);
+        hits.prepare(QStringLiteral("SELECT m.id, m.folder_id FROM messages AS m JOIN folders AS f ON f.id = m.folder_id "
+                                    "WHERE m.server_hit != 0") +
+                     ofAccount + QStringLiteral(" LIMIT %1").arg(kMaxRowsPerTransaction));
+        if (accountId)
+            hits.addBindValue(accountId);
+        if (!hits.exec())
+            return Sql::error(hits, QStringLiteral("Cannot list the server hits"));
+        QList<std::pair<qint64, qint64>> found;
+        while (hits.next())
+            found.append({hits.value(0).toLongLong(), hits.value(1).toLongLong()});
+        hits.finish();
+        {
+            MessageRows::Writer writer(transaction.connection());
+            for (const auto &[id, folderId] : std::as_const(found)) {
+                if (auto removed = writer.remove(id); !removed)
+                    return removed.error();
+                transaction.changes().removedMessages[folderId].append(id);
+            }
+            if (auto indexed = writer.finish(); !indexed)
+                return indexed.error();
+        }
+        if (auto committed = transaction.commit(); !committed)
+            return committed.error();
+        dropped += int(found.size());
+        if (found.size() < kMaxRowsPerTransaction)
+            return dropped;
     }
-    if (auto committed = transaction.commit(); !committed)
-        return committed.error();
-    return int(found.size());
 }
 
 Result<QStringList> FolderStore::forgetMessages(qint64 folderId)

@@ -76,7 +76,8 @@ Result<UidSet> MessageStore::storedAmong(qint64 folderId, const UidSet &uids) co
 {
     QSqlQuery query(m_database.connection());
     query.setForwardOnly(true);
-    query.prepare(QStringLiteral("SELECT uid FROM messages WHERE folder_id = ? AND uid BETWEEN ? AND ? ORDER BY uid"));
+    query.prepare(QStringLiteral(
+            "SELECT uid FROM messages WHERE folder_id = ? AND uid BETWEEN ? AND ? AND server_hit = 0 ORDER BY uid"));
     UidSet result;
     for (const UidSet::Range &range : uids.ranges()) {
         query.addBindValue(folderId);

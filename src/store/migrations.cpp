@@ -307,8 +307,10 @@ Migration version6()
         unread_count = unread_count - ((OLD.flags & 1) = 0)
     WHERE id = OLD.folder_id;
 END)sql",
+                       // A hit that becomes ordinary in the same UPDATE as a flag change is counted
+                       // by messages_count_server_hit alone, with its new flags.
                        R"sql(CREATE TRIGGER messages_count_seen AFTER UPDATE OF flags ON messages
-WHEN NEW.server_hit = 0 AND (OLD.flags & 1) != (NEW.flags & 1) BEGIN
+WHEN OLD.server_hit = 0 AND NEW.server_hit = 0 AND (OLD.flags & 1) != (NEW.flags & 1) BEGIN
     UPDATE folders SET unread_count = unread_count + ((NEW.flags & 1) = 0) - ((OLD.flags & 1) = 0)
     WHERE id = NEW.folder_id;
 END)sql",

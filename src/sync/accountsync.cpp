@@ -176,7 +176,7 @@ void AccountSync::stop()
 
 void AccountSync::failContentTasks(const Error &error)
 {
-    m_contentRunning = false;
+    m_contentTask = 0;  // the running task's own end, when it comes, is ignored
     const QList<ContentTask> tasks = std::exchange(m_contentTasks, {});
     for (const ContentTask &task : tasks)
         task.fail(error);
@@ -236,7 +236,7 @@ void AccountSync::beginRound()
 {
     if (m_stopping)
         return;
-    if (m_roundRunning || (m_contentRunning && sharesSyncConnection())) {
+    if (m_roundRunning || (m_contentTask != 0 && sharesSyncConnection())) {
         // One connection: the part the user asked for goes first, the round follows.
         m_roundPending = true;
         return;
@@ -841,8 +841,8 @@ void AccountSync::pushNotified(const Imap::Response &response)
 void AccountSync::fetchPart(const Store::MessageMetadata &message, const QString &section,
                             ProgressCallback progress, PartCallback done)
 {
-    queueContentTask({[this, message, section, progress, done](Connection *connection) {
-                          startPartFetch(connection, message, section, progress, done);
+    queueContentTask({[this, message, section, progress, done](Connection *connection, quint64 token) {
+                          startPartFetch(connection, token, message, section, progress, done);
                       },
                       [done](const Error &error) { done(error); }});
 }
@@ -850,11 +850,18 @@ void AccountSync::fetchPart(const Store::MessageMetadata &message, const QString
 void AccountSync::searchServer(const Store::SearchQuery &query, SearchHitsCallback hits, SearchDoneCallback done)
 {
     cancelServerSearch();
-    const quint64 generation = m_searchGeneration;
-    queueContentTask({[this, generation, query, hits, done](Connection *connection) {
-                          startServerSearch(connection, generation, query, hits, done);
-                      },
-                      [done](const Error &error) { done(error); }});
+    auto run = std::make_shared<ServerSearchRun>();
+    run->generation = m_searchGeneration;
+    run->query = query;
+    run->onHits = std::move(hits);
+    run->onDone = std::move(done);
+    queueServerSearch(run);
+}
+
+void AccountSync::queueServerSearch(const std::shared_ptr<ServerSearchRun> &run)
+{
+    queueContentTask({[this, run](Connection *connection, quint64 token) { continueServerSearch(connection, token, run); },
+                      [run](const Error &error) { run->onDone(error); }});
 }
 
 void AccountSync::cancelServerSearch()
@@ -880,17 +887,19 @@ void AccountSync::queueContentTask(ContentTask task)
                  });
 }
 
-void AccountSync::contentTaskDone()
+void AccountSync::contentTaskDone(quint64 token)
 {
-    m_contentRunning = false;
+    if (token != m_contentTask)
+        return;  // a task whose connection was given up already
+    m_contentTask = 0;
     runContentTasks();
-    if (!m_contentRunning && m_roundPending && sharesSyncConnection())
+    if (m_contentTask == 0 && m_roundPending && sharesSyncConnection())
         beginRound();
 }
 
 void AccountSync::runContentTasks()
 {
-    if (m_contentRunning || m_contentTasks.isEmpty() || m_stopping)
+    if (m_contentTask != 0 || m_contentTasks.isEmpty() || m_stopping)
         return;
     Connection *connection = nullptr;
     if (sharesSyncConnection()) {
@@ -914,17 +923,17 @@ void AccountSync::runContentTasks()
         return;  // runContentTasks() again on ready()
 
     const ContentTask task = m_contentTasks.takeFirst();
-    m_contentRunning = true;
-    task.run(connection);
+    m_contentTask = ++m_lastContentTask;
+    task.run(connection, m_contentTask);
 }
 
-void AccountSync::startPartFetch(Connection *connection, const Store::MessageMetadata &message, const QString &section,
-                                 const ProgressCallback &progress, const PartCallback &done)
+void AccountSync::startPartFetch(Connection *connection, quint64 token, const Store::MessageMetadata &message,
+                                 const QString &section, const ProgressCallback &progress, const PartCallback &done)
 {
     auto folder = Store::FolderStore(m_profile.database()).folder(message.folderId);
     if (!folder) {
         done(folder.error());
-        return contentTaskDone();
+        return contentTaskDone(token);
     }
     // A server hit of a folder the store holds nothing else of: the search saw its UIDVALIDITY.
     const quint32 uidValidity = folder->state.uidValidity != 0 ? folder->state.uidValidity
@@ -951,30 +960,25 @@ void AccountSync::startPartFetch(Connection *connection, const Store::MessageMet
         if (progress)
             progress(received, total);
     });
-    connect(fetcher, &PartFetcher::finished, this, [this, fetcher, done](const QByteArray &decoded) {
+    connect(fetcher, &PartFetcher::finished, this, [this, fetcher, token, done](const QByteArray &decoded) {
         fetcher->deleteLater();
         done(decoded);
-        contentTaskDone();
+        contentTaskDone(token);
     });
-    connect(fetcher, &PartFetcher::failed, this, [this, fetcher, done](const Error &error) {
+    connect(fetcher, &PartFetcher::failed, this, [this, fetcher, token, done](const Error &error) {
         fetcher->deleteLater();
         done(error);
-        contentTaskDone();
+        contentTaskDone(token);
     });
     fetcher->start();
 }
 
-void AccountSync::startServerSearch(Connection *connection, quint64 generation, const Store::SearchQuery &query,
-                                    const SearchHitsCallback &hits, const SearchDoneCallback &done)
+QList<ServerSearcher::Target> AccountSync::serverSearchTargets(const Store::SearchQuery &query) const
 {
-    if (generation != m_searchGeneration) {
-        done(makeError(Error::Code::Cancelled, tr("The search was replaced by another one.")));
-        return contentTaskDone();
-    }
     auto folders = Store::FolderStore(m_profile.database()).folders(m_accountId);
     if (!folders) {
-        done(folders.error());
-        return contentTaskDone();
+        qCWarning(lcSync) << "Server search:" << folders.error().message;
+        return {};
     }
     // What the store lacks: before the window in selected folders (none without a window), every
     // message of the others. Selected folders first, INBOX first among them.
@@ -1008,29 +1012,52 @@ void AccountSync::startServerSearch(Connection *connection, quint64 generation, 
         qCInfo(lcSync) << "Server search limited to" << kMaxServerSearchFolders << "of" << targets.size() << "folders";
         targets.resize(kMaxServerSearchFolders);
     }
-    if (targets.isEmpty()) {
-        done(0);
-        return contentTaskDone();
+    return targets;
+}
+
+void AccountSync::continueServerSearch(Connection *connection, quint64 token, const std::shared_ptr<ServerSearchRun> &run)
+{
+    if (run->generation != m_searchGeneration) {
+        run->onDone(makeError(Error::Code::Cancelled, tr("The search was replaced by another one.")));
+        return contentTaskDone(token);
     }
-    auto *searcher = new ServerSearcher(connection->session(), m_profile.database(), targets, this);
+    if (!run->planned) {
+        run->targets = serverSearchTargets(run->query);
+        run->planned = true;
+    }
+    if (run->next >= run->targets.size()) {
+        // Every folder asked. Folders the server would not search are named only when none
+        // answered: a search that found something is not a failure.
+        if (run->failed > 0 && run->failed == run->targets.size())
+            run->onDone(makeError(Error::Code::ServerNo,
+                                  tr("The server could not search %n folder(s).", nullptr, run->failed)));
+        else
+            run->onDone(run->hits);
+        return contentTaskDone(token);
+    }
+    // One folder per task: a part the user opens meanwhile waits for one folder, not for all.
+    auto *searcher = new ServerSearcher(connection->session(), m_profile.database(),
+                                        {run->targets.at(run->next++)}, this);
     m_searcher = searcher;
-    connect(searcher, &ServerSearcher::hitsFound, this, [this, searcher, hits](qint64, const QList<qint64> &ids) {
+    connect(searcher, &ServerSearcher::hitsFound, this, [this, searcher, run](qint64, const QList<qint64> &ids) {
         m_searchedUidValidity.insert(searcher->discoveredUidValidities());
         if (!searcher->isCancelled())
-            hits(ids);
+            run->onHits(ids);
     });
-    connect(searcher, &ServerSearcher::finished, this, [this, searcher, done] {
+    connect(searcher, &ServerSearcher::finished, this, [this, searcher, token, run] {
         searcher->deleteLater();
+        run->hits += searcher->hitCount();
+        run->failed += searcher->foldersFailed();
         if (searcher->isCancelled())
-            done(makeError(Error::Code::Cancelled, tr("The search was replaced by another one.")));
+            run->onDone(makeError(Error::Code::Cancelled, tr("The search was replaced by another one.")));
         else
-            done(searcher->hitCount());
-        contentTaskDone();
+            queueServerSearch(run);  // the next folder, behind what was queued meanwhile
+        contentTaskDone(token);
     });
-    connect(searcher, &ServerSearcher::failed, this, [this, searcher, done](const Error &error) {
+    connect(searcher, &ServerSearcher::failed, this, [this, searcher, token, run](const Error &error) {
         searcher->deleteLater();
-        done(error);
-        contentTaskDone();
+        run->onDone(error);
+        contentTaskDone(token);
     });
     searcher->start();
 }

@@ -5,7 +5,9 @@
 #include "core/result.h"
 #include "imap/response.h"
 #include "store/folderrecord.h"
+#include "store/searchquery.h"
 #include "sync/foldersync.h"
+#include "sync/serversearcher.h"
 #include "sync/syncstats.h"
 
 #include <QDateTime>
@@ -15,20 +17,16 @@
 #include <QPointer>
 #include <QTimer>
 #include <functional>
+#include <memory>
 
 namespace Heron::Imap {
 class ListJob;
 }  // namespace Heron::Imap
 
-namespace Heron::Store {
-struct SearchQuery;
-}  // namespace Heron::Store
-
 namespace Heron::Sync {
 
 class Connection;
 class ContentCache;
-class ServerSearcher;
 
 // Keeps one account in step with its server. A round: connect (once), replay the operation
 // journal, one LIST with SPECIAL-USE and STATUS (LIST-STATUS, or pipelined STATUS), reconcile the
@@ -97,8 +95,21 @@ Q_SIGNALS:
 private:
     // Work for the content connection, one task at a time: a part, or a server search.
     struct ContentTask {
-        std::function<void(Connection *)> run;    // ends with contentTaskDone(), exactly once
+        // Ends with contentTaskDone(token), exactly once.
+        std::function<void(Connection *, quint64 token)> run;
         std::function<void(const Error &)> fail;  // the task will not run
+    };
+    // A server search in progress: one content task per folder.
+    struct ServerSearchRun {
+        quint64 generation = 0;
+        Store::SearchQuery query;
+        bool planned = false;
+        QList<ServerSearcher::Target> targets;
+        qsizetype next = 0;
+        int hits = 0;
+        int failed = 0;
+        SearchHitsCallback onHits;
+        SearchDoneCallback onDone;
     };
 
     void setState(AccountState state);
@@ -121,12 +132,13 @@ private:
     void connectionLost(Connection *connection, const Error &error);
     void queueContentTask(ContentTask task);
     void runContentTasks();
-    void contentTaskDone();
+    void contentTaskDone(quint64 token);
     void failContentTasks(const Error &error);
-    void startPartFetch(Connection *connection, const Store::MessageMetadata &message, const QString &section,
-                        const ProgressCallback &progress, const PartCallback &done);
-    void startServerSearch(Connection *connection, quint64 generation, const Store::SearchQuery &query,
-                           const SearchHitsCallback &hits, const SearchDoneCallback &done);
+    void startPartFetch(Connection *connection, quint64 token, const Store::MessageMetadata &message,
+                        const QString &section, const ProgressCallback &progress, const PartCallback &done);
+    void queueServerSearch(const std::shared_ptr<ServerSearchRun> &run);
+    QList<ServerSearcher::Target> serverSearchTargets(const Store::SearchQuery &query) const;
+    void continueServerSearch(Connection *connection, quint64 token, const std::shared_ptr<ServerSearchRun> &run);
     bool sharesSyncConnection() const;
     Connection *ensureSyncConnection();
     void reportBounces(const QList<qint64> &ids);
@@ -174,7 +186,8 @@ private:
     SyncStats m_totals;
 
     QList<ContentTask> m_contentTasks;
-    bool m_contentRunning = false;
+    quint64 m_contentTask = 0;  // the token of the task running, 0 when none
+    quint64 m_lastContentTask = 0;
     quint64 m_searchGeneration = 0;
     QPointer<ServerSearcher> m_searcher;
     // The UIDVALIDITY of folders the store holds no state for, learnt by a server search: their

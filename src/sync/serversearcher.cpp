@@ -100,12 +100,20 @@ void ServerSearcher::searched(const UidSet &matches)
         return next();
     }
     UidSet missing;
+    Store::MessageStore messages(m_database);
     for (const UidSet::Range &range : newest.ranges()) {
         for (quint64 uid = range.first; uid <= range.last; ++uid) {
-            if (const auto it = stored->constFind(quint32(uid)); it != stored->constEnd())
-                m_known.append(*it);
-            else
+            const auto it = stored->constFind(quint32(uid));
+            if (it == stored->constEnd()) {
                 missing.add(quint32(uid));
+                continue;
+            }
+            if (target.criteria.needsAttachmentFilter) {
+                auto known = messages.message(*it);
+                if (!known || !known->hasAttachments)
+                    continue;
+            }
+            m_known.append(*it);
         }
     }
     if (missing.isEmpty())

@@ -289,6 +289,14 @@ quint64 SyncEngine::fetchPart(qint64 messageId, const QString &section)
                             Q_EMIT self->partFailed(requestId, content.error());
                             return;
                         }
+                        // The id may name another message by now: a server hit removed while its
+                        // part was on the way leaves its id to the next message stored.
+                        auto still = Store::MessageStore(self->m_profile.database()).message(message.id);
+                        if (!still || still->folderId != message.folderId || still->uid != message.uid) {
+                            Q_EMIT self->partFailed(requestId, makeError(Error::Code::InvalidInput,
+                                                                         tr("The message is no longer there.")));
+                            return;
+                        }
                         self->indexBodyText(message, section, *content);
                         Q_EMIT self->partFetched(requestId, *content);
                     });

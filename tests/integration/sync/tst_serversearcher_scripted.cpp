@@ -164,7 +164,8 @@ void ServerSearcherScriptedTest::storesOnlyTheNewestMatchesAskedFor()
     QCOMPARE(searcher->hitCount(), 3);
     QCOMPARE(searcher->discoveredUidValidities().value(m_archive), 9u);
     Store::MessageStore messages(*m_database);
-    QCOMPARE(*messages.storedAmong(m_archive, UidSet::fromRange(1, 1000)), UidSet::fromRange(498, 500));
+    QCOMPARE(UidSet::fromValues(messages.idsByUid(m_archive, UidSet::fromRange(1, 1000))->keys()),
+             UidSet::fromRange(498, 500));
     QList<qint64> stored = messages.idsByUid(m_archive, UidSet::fromRange(498, 500))->values();
     std::sort(stored.begin(), stored.end());
     std::sort(hits.begin(), hits.end());
@@ -209,7 +210,7 @@ void ServerSearcherScriptedTest::otherUidValidityOrRefusalSkipsTheFolder()
                    &hits, &searcher));
     QCOMPARE(searcher->foldersFailed(), 2);
     QCOMPARE(searcher->hitCount(), 1);
-    QCOMPARE(*Store::MessageStore(*m_database).storedAmong(m_archive, UidSet::fromRange(1, 1000)), UidSet());
+    QVERIFY(Store::MessageStore(*m_database).idsByUid(m_archive, UidSet::fromRange(1, 1000))->isEmpty());
     QCOMPARE(hits, QList<qint64>{*Store::MessageStore(*m_database).idForUid(m_old, 12)});
     session.reset();  // the connection closes
     QVERIFY(server.waitForScriptEnd());
@@ -237,7 +238,7 @@ void ServerSearcherScriptedTest::lostConnectionEndsTheSearch()
     QVERIFY(!search(session.get(), {target(m_archive, "Archive", 0), target(m_old, "Old", 0)}, 200, &hits));
     QVERIFY(hits.isEmpty());
     // The message that came before the loss is not stored alone: the folder's answer was not whole.
-    QCOMPARE(*Store::MessageStore(*m_database).storedAmong(m_archive, UidSet::fromRange(1, 1000)), UidSet());
+    QVERIFY(Store::MessageStore(*m_database).idsByUid(m_archive, UidSet::fromRange(1, 1000))->isEmpty());
     QVERIFY(server.waitForScriptEnd());
     QCOMPARE(server.errors(), QStringList());
 }

@@ -93,6 +93,7 @@ private Q_SLOTS:
     void accountSettingsAndRename();
     void serverHitsStayOutOfTheSyncUntilDropped();
     void selectionLookupsSpanStatements();
+    void droppingManyServerHitsTakesSeveralTransactions();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -712,6 +713,7 @@ void TestMessageStore::serverHitsStayOutOfTheSyncUntilDropped()
     FolderStore folders(*m_db);
     MessageStore messages(*m_db);
     // The window keeps UIDs 10..12; a search on the server found 1, 2 and 10.
+    QVERIFY(folders.resetForUidValidity(m_folder, 7).ok());
     SyncBatch batch;
     batch.messages = {message(10, QStringLiteral("kept")), message(11), message(12)};
     batch.messages[1].flags.bits = MessageFlags::Seen;
@@ -765,6 +767,37 @@ void TestMessageStore::serverHitsStayOutOfTheSyncUntilDropped()
     QCOMPARE(folders.folder(m_folder)->messageCount, 5);
     QCOMPARE(*folders.dropServerHits(), 0);
     QVERIFY(messages.message(again->constFirst()).ok());
+
+    // ...also when its flags changed meanwhile: counted once, with the flags fetched.
+    Store::MessageMetadata readHit = message(4);
+    readHit.flags.bits = MessageFlags::Seen;
+    QVERIFY(folders.storeServerHits(m_folder, {message(3), readHit}).ok());
+    const int unread = folders.folder(m_folder)->unreadCount;
+    SyncBatch refetched;
+    refetched.messages = {message(3), message(4)};
+    refetched.messages[0].flags.bits = MessageFlags::Seen;  // read elsewhere
+    QVERIFY(folders.applySyncBatch(m_folder, refetched).ok());
+    record = folders.folder(m_folder);
+    QCOMPARE(record->messageCount, 7);
+    QCOMPARE(record->unreadCount, unread + 1);  // UID 4, unread now; UID 3 read
+}
+
+void TestMessageStore::droppingManyServerHitsTakesSeveralTransactions()
+{
+    // Hits of many folders end together: no transaction over the store's row limit.
+    FolderStore folders(*m_db);
+    QList<MessageMetadata> found;
+    for (quint32 uid = 1; uid <= 1500; ++uid)
+        found.append(message(uid));
+    const qint64 other = folders.upsertFolders(m_account, {{QStringLiteral("Old"), QStringLiteral("/")}})->at(0);
+    QVERIFY(folders.storeServerHits(m_folder, found).ok());
+    QVERIFY(folders.storeServerHits(other, found).ok());
+    QSignalSpy changes(m_db->notifier(), &StoreNotifier::messagesRemoved);
+    QCOMPARE(*folders.dropServerHits(m_account), 3000);
+    QVERIFY(changes.size() >= 2);  // one notice per folder and transaction
+    QCOMPARE(folders.folder(m_folder)->messageCount, 0);
+    QVERIFY(MessageStore(*m_db).uids(m_folder)->isEmpty());
+    QVERIFY(MessageStore(*m_db).checkSearchIndex().ok());
 }
 
 QTEST_GUILESS_MAIN(TestMessageStore)
