@@ -76,17 +76,39 @@ Result<UidSet> MessageStore::storedAmong(qint64 folderId, const UidSet &uids) co
 {
     QSqlQuery query(m_database.connection());
     query.setForwardOnly(true);
-    query.prepare(QStringLiteral(
-            "SELECT uid FROM messages WHERE folder_id = ? AND uid BETWEEN ? AND ? AND server_hit = 0 ORDER BY uid"));
     UidSet result;
-    for (const UidSet::Range &range : uids.ranges()) {
-        query.addBindValue(folderId);
-        query.addBindValue(qint64(range.first));
-        query.addBindValue(qint64(range.last));
+    const auto collect = [&]() -> Result<bool> {
         if (!query.exec())
             return Sql::error(query, QStringLiteral("Cannot list stored UIDs"));
         while (query.next())
             result.add(query.value(0).toUInt());
+        return true;
+    };
+    // Ranges one by one; single UIDs (a VANISHED list of scattered expunges) many at a time.
+    QList<quint32> singles;
+    query.prepare(QStringLiteral(
+            "SELECT uid FROM messages WHERE folder_id = ? AND uid BETWEEN ? AND ? AND server_hit = 0"));
+    for (const UidSet::Range &range : uids.ranges()) {
+        if (range.first == range.last) {
+            singles.append(range.first);
+            continue;
+        }
+        query.addBindValue(folderId);
+        query.addBindValue(qint64(range.first));
+        query.addBindValue(qint64(range.last));
+        if (auto done = collect(); !done)
+            return done.error();
+    }
+    constexpr qsizetype kUidsPerStatement = 500;
+    for (qsizetype at = 0; at < singles.size(); at += kUidsPerStatement) {
+        const qsizetype count = std::min(kUidsPerStatement, singles.size() - at);
+        query.prepare(QStringLiteral("SELECT uid FROM messages WHERE folder_id = ? AND uid IN (%1) AND server_hit = 0")
+                              .arg(sqlPlaceholders(count)));
+        query.addBindValue(folderId);
+        for (qsizetype i = at; i < at + count; ++i)
+            query.addBindValue(qint64(singles.at(i)));
+        if (auto done = collect(); !done)
+            return done.error();
     }
     return result;
 }

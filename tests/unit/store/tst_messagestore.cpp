@@ -94,6 +94,7 @@ private Q_SLOTS:
     void serverHitsStayOutOfTheSyncUntilDropped();
     void selectionLookupsSpanStatements();
     void droppingManyServerHitsTakesSeveralTransactions();
+    void storedAmongTakesRangesAndManySingles();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -798,6 +799,33 @@ void TestMessageStore::droppingManyServerHitsTakesSeveralTransactions()
     QCOMPARE(folders.folder(m_folder)->messageCount, 0);
     QVERIFY(MessageStore(*m_db).uids(m_folder)->isEmpty());
     QVERIFY(MessageStore(*m_db).checkSearchIndex().ok());
+}
+
+void TestMessageStore::storedAmongTakesRangesAndManySingles()
+{
+    // Stored: odd UIDs 1..2999, and hits at 4000..4009. Asked: 1,200 single UIDs (more than one
+    // statement's share), two ranges, and the hits.
+    FolderStore folders(*m_db);
+    SyncBatch batch;
+    for (quint32 uid = 1; uid < 3000; uid += 2)
+        batch.messages.append(message(uid));
+    QVERIFY(folders.applySyncBatch(m_folder, batch).ok());
+    QList<MessageMetadata> hits;
+    for (quint32 uid = 4000; uid < 4010; ++uid)
+        hits.append(message(uid));
+    QVERIFY(folders.storeServerHits(m_folder, hits).ok());
+    UidSet asked;
+    for (quint32 uid = 1; uid <= 2400; uid += 2)
+        asked.add(uid);
+    asked.addRange(2601, 2610);
+    asked.addRange(3990, 4020);
+    UidSet expected;
+    for (quint32 uid = 1; uid <= 2400; uid += 2)
+        expected.add(uid);
+    for (quint32 uid = 2601; uid <= 2609; uid += 2)
+        expected.add(uid);
+    QCOMPARE(*MessageStore(*m_db).storedAmong(m_folder, asked), expected);
+    QVERIFY(MessageStore(*m_db).storedAmong(m_folder, UidSet())->isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestMessageStore)
