@@ -10,8 +10,8 @@ packages=(
     # Qt 6: widgets, network, sql (SQLite driver), test, translations tools, SVG icons
     qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
     libqt6sql6-sqlite libqt6svg6 libgl-dev
-    # MIME, passwords, compression
-    libgmime-3.0-dev qtkeychain-qt6-dev zlib1g-dev
+    # MIME, passwords, compression, and SQLite for the store's writes on Qt's connection
+    libgmime-3.0-dev qtkeychain-qt6-dev zlib1g-dev libsqlite3-dev
     # the real IMAP server the integration tests and the demo mailbox (run.sh --demo) start, and
     # certificates for the tests; dovecot-imapd brings dovecot-core, which adds the users it needs
     dovecot-imapd dovecot-lmtpd openssl

@@ -6,6 +6,7 @@
 //   bench_raw_fetch --host H --port P --user U --password W [--folder F] [--tls] [--ca FILE]
 //   bench_raw_fetch --fixture N [--tls]    (private Dovecot with N generated messages)
 //   --repeat R times the FETCH R times and prints the median.
+//   --items "(...)" fetches those items instead; given several times, measures each in turn.
 
 #include "common/benchreport.h"
 #include "common/rawfetch.h"
@@ -32,10 +33,11 @@ int fail(const QString &message)
     return 1;
 }
 
-int runBenchmark(const Bench::RawTarget &target, qint64 expectedMessages, int repeat)
+int measure(const Bench::RawTarget &target, qint64 expectedMessages, int repeat, const QByteArray &items)
 {
     Bench::RawFetchOptions options;
     options.repeat = repeat;
+    options.items = items;
     // Dovecot builds its cache on the first ENVELOPE/BODYSTRUCTURE fetch (DOVECOT.md).
     options.warmUp = expectedMessages > 0;
     QString error;
@@ -45,6 +47,19 @@ int runBenchmark(const Bench::RawTarget &target, qint64 expectedMessages, int re
     Bench::printRawFetch("raw_fetch", *result);
     if (expectedMessages > 0 && result->messages < expectedMessages)
         return fail(QStringLiteral("%1 FETCH responses, expected %2").arg(result->messages).arg(expectedMessages));
+    return 0;
+}
+
+// The default items, or each set given with --items in turn (each preceded by a "# items" line).
+int runBenchmark(const Bench::RawTarget &target, qint64 expectedMessages, int repeat, const QStringList &itemSets)
+{
+    if (itemSets.isEmpty())
+        return measure(target, expectedMessages, repeat, Bench::kRawFetchItems);
+    for (const QString &items : itemSets) {
+        std::printf("# items %s\n", qPrintable(items));
+        if (const int status = measure(target, expectedMessages, repeat, items.toLatin1()); status != 0)
+            return status;
+    }
     return 0;
 }
 
@@ -73,8 +88,12 @@ int main(int argc, char **argv)
     const QCommandLineOption fixtureOption(
         QStringLiteral("fixture"), QStringLiteral("Start a private Dovecot holding N generated messages."),
         QStringLiteral("N"));
+    const QCommandLineOption itemsOption(
+            QStringLiteral("items"),
+            QStringLiteral("FETCH items with their parentheses instead of the baseline's; may be repeated."),
+            QStringLiteral("items"));
     parser.addOptions({hostOption, portOption, userOption, passwordOption, folderOption, tlsOption, caOption,
-                       repeatOption, fixtureOption});
+                       repeatOption, fixtureOption, itemsOption});
     parser.process(app);
 
     Bench::RawTarget target;
@@ -112,7 +131,7 @@ int main(int argc, char **argv)
         target.caCertificates = {fixture.caCertificate()};
         target.user = user;
         target.password = fixture.password(user);
-        return runBenchmark(target, count, repeat);
+        return runBenchmark(target, count, repeat, parser.values(itemsOption));
 #else
         return fail(QStringLiteral("built without the test support library (configure with HERON_BUILD_TESTS=ON)"));
 #endif
@@ -131,5 +150,5 @@ int main(int argc, char **argv)
     }
     target.user = parser.value(userOption);
     target.password = parser.value(passwordOption);
-    return runBenchmark(target, 0, repeat);
+    return runBenchmark(target, 0, repeat, parser.values(itemsOption));
 }

@@ -3,6 +3,8 @@
 
 #include "sqlsupport.h"
 
+#include <sqlite3.h>
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -16,39 +18,38 @@ const QString kMessageColumns = QStringLiteral(
         "reply_to_addrs, to_addrs, cc_addrs, bcc_addrs, msgid, in_reply_to, refs, list_id, body_structure, "
         "has_attachments, is_report");
 
-QVariant addressColumn(const QList<Address> &addresses)
-{
-    return addresses.isEmpty() ? QVariant(QMetaType(QMetaType::QString)) : QVariant(addressesToJson(addresses));
-}
-
-void bindMessage(QSqlQuery &query, qint64 folderId, const MessageMetadata &message)
+// Binds the columns of kMessageColumns, from parameter 1 on.
+void bindMessage(Sql::Statement &statement, qint64 folderId, const MessageMetadata &message)
 {
     MessageFlags flags = message.flags;
     flags.normalize();
-    query.addBindValue(folderId);
-    query.addBindValue(qint64(message.uid));
-    query.addBindValue(qint64(message.modSeq));
-    query.addBindValue(qint64(flags.bits));
-    query.addBindValue(Sql::text(flags.keywords.join(QLatin1Char(' '))));
-    query.addBindValue(Sql::fromDateTime(message.internalDate));
-    query.addBindValue(Sql::fromDateTime(message.date));
-    query.addBindValue(message.size);
-    query.addBindValue(Sql::text(message.subject));
-    query.addBindValue(addressColumn(message.from));
-    query.addBindValue(addressColumn(message.sender));
-    query.addBindValue(addressColumn(message.replyTo));
-    query.addBindValue(addressColumn(message.to));
-    query.addBindValue(addressColumn(message.cc));
-    query.addBindValue(addressColumn(message.bcc));
-    query.addBindValue(Sql::text(message.messageId));
-    query.addBindValue(Sql::text(message.inReplyTo));
-    query.addBindValue(Sql::text(message.references.join(QLatin1Char(' '))));
-    query.addBindValue(Sql::text(message.listId));
-    query.addBindValue(message.bodyStructure.isNull() ? QVariant(QMetaType(QMetaType::QByteArray))
-                                                      : QVariant(message.bodyStructure));
-    query.addBindValue(message.hasAttachments ? 1 : 0);
-    query.addBindValue(message.isDeliveryReport ? 1 : 0);
+    int column = 0;
+    statement.bind(++column, folderId);
+    statement.bind(++column, qint64(message.uid));
+    statement.bind(++column, qint64(message.modSeq));
+    statement.bind(++column, qint64(flags.bits));
+    statement.bindText(++column, flags.keywords.join(QLatin1Char(' ')));
+    statement.bindDateTime(++column, message.internalDate);
+    statement.bindDateTime(++column, message.date);
+    statement.bind(++column, message.size);
+    statement.bindText(++column, message.subject);
+    for (const QList<Address> *list :
+         {&message.from, &message.sender, &message.replyTo, &message.to, &message.cc, &message.bcc}) {
+        if (list->isEmpty())
+            statement.bindNull(++column);
+        else
+            statement.bindText(++column, addressesToJson(*list));
+    }
+    statement.bindText(++column, message.messageId);
+    statement.bindText(++column, message.inReplyTo);
+    statement.bindText(++column, message.references.join(QLatin1Char(' ')));
+    statement.bindText(++column, message.listId);
+    statement.bindBlob(++column, message.bodyStructure);
+    statement.bind(++column, message.hasAttachments ? 1 : 0);
+    statement.bind(++column, message.isDeliveryReport ? 1 : 0);
 }
+
+constexpr int kMessageColumnCount = 22;
 
 QStringList splitWords(const QString &text)
 {
@@ -206,68 +207,46 @@ Result<QList<MessagePart>> parts(const QSqlDatabase &db, qint64 messageId)
     return result;
 }
 
-Writer::Writer(const QSqlDatabase &db)
-    : m_db(db),
-      m_findByUid(db),
-      m_insert(db),
-      m_update(db),
-      m_deleteParts(db),
-      m_insertPart(db),
-      m_findFlags(db),
-      m_updateFlags(db),
-      m_delete(db),
-      m_searchInsert(db),
-      m_searchUpdate(db),
-      m_searchRemoved(db)
-{
-}
-
-Result<bool> Writer::prepare(QSqlQuery &query, const QString &statement)
-{
-    if (!query.lastQuery().isEmpty())
-        return true;
-    if (!query.prepare(statement))
-        return Sql::error(query, QStringLiteral("Cannot prepare a message statement"));
-    return true;
-}
+Writer::Writer(const QSqlDatabase &db) : m_db(Sql::handle(db)) {}
 
 Result<Writer::Upserted> Writer::upsert(qint64 folderId, const MessageMetadata &message)
 {
-    if (auto ok = prepare(m_findByUid, QStringLiteral("SELECT id FROM messages WHERE folder_id = ? AND uid = ?")); !ok)
+    static const QByteArray insertSql = "INSERT INTO messages (" + kMessageColumns.toLatin1() + ") VALUES (" +
+                                        QByteArray("?, ").repeated(kMessageColumnCount - 1) + "?)";
+    static const QByteArray updateSql = "UPDATE messages SET " +
+                                        kMessageColumns.toLatin1().replace(", ", " = ?, ") +
+                                        // A server hit the sync fetches (the window was widened over
+                                        // it) is an ordinary message.
+                                        " = ?, server_hit = 0 WHERE id = ?";
+    if (auto ok = m_findByUid.prepare(m_db, "SELECT id FROM messages WHERE folder_id = ? AND uid = ?",
+                                      "Cannot look up a message");
+        !ok) {
         return ok.error();
-    m_findByUid.addBindValue(folderId);
-    m_findByUid.addBindValue(qint64(message.uid));
-    if (!m_findByUid.exec())
-        return Sql::error(m_findByUid, QStringLiteral("Cannot look up a message"));
-    const qint64 existing = m_findByUid.next() ? m_findByUid.value(0).toLongLong() : 0;
-    m_findByUid.finish();
+    }
+    m_findByUid.bind(1, folderId);
+    m_findByUid.bind(2, qint64(message.uid));
+    auto found = m_findByUid.step();
+    if (!found)
+        return found.error();
+    const qint64 existing = *found ? m_findByUid.columnInt64(0) : 0;
+    m_findByUid.reset();
 
     Upserted result;
     if (existing == 0) {
-        if (auto ok = prepare(m_insert, QStringLiteral("INSERT INTO messages (") + kMessageColumns +
-                                                QStringLiteral(") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                                                               "?, ?, ?, ?, ?, ?, ?)"));
-            !ok) {
+        if (auto ok = m_insert.prepare(m_db, insertSql.constData(), "Cannot store a message"); !ok)
             return ok.error();
-        }
         bindMessage(m_insert, folderId, message);
-        if (!m_insert.exec())
-            return Sql::error(m_insert, QStringLiteral("Cannot store message UID %1").arg(message.uid));
-        result.id = m_insert.lastInsertId().toLongLong();
+        if (auto ok = m_insert.run(); !ok)
+            return makeError(ok.error().code, QStringLiteral("UID %1: %2").arg(message.uid).arg(ok.error().message));
+        result.id = sqlite3_last_insert_rowid(m_db);
         result.inserted = true;
     } else {
-        QString assignments = kMessageColumns;
-        assignments.replace(QLatin1StringView(", "), QLatin1StringView(" = ?, "));
-        // A server hit the sync fetches (the window was widened over it) is an ordinary message.
-        if (auto ok = prepare(m_update, QStringLiteral("UPDATE messages SET ") + assignments +
-                                                QStringLiteral(" = ?, server_hit = 0 WHERE id = ?"));
-            !ok) {
+        if (auto ok = m_update.prepare(m_db, updateSql.constData(), "Cannot update a message"); !ok)
             return ok.error();
-        }
         bindMessage(m_update, folderId, message);
-        m_update.addBindValue(existing);
-        if (!m_update.exec())
-            return Sql::error(m_update, QStringLiteral("Cannot update message UID %1").arg(message.uid));
+        m_update.bind(kMessageColumnCount + 1, existing);
+        if (auto ok = m_update.run(); !ok)
+            return makeError(ok.error().code, QStringLiteral("UID %1: %2").arg(message.uid).arg(ok.error().message));
         result.id = existing;
     }
     if (auto ok = writeParts(result.id, message.parts, !result.inserted); !ok)
@@ -280,79 +259,86 @@ Result<Writer::Upserted> Writer::upsert(qint64 folderId, const MessageMetadata &
 Result<bool> Writer::writeParts(qint64 messageId, const QList<MessagePart> &parts, bool replace)
 {
     if (replace) {
-        if (auto ok = prepare(m_deleteParts, QStringLiteral("DELETE FROM message_parts WHERE message_id = ?")); !ok)
+        if (auto ok = m_deleteParts.prepare(m_db, "DELETE FROM message_parts WHERE message_id = ?",
+                                            "Cannot replace the parts of a message");
+            !ok) {
             return ok;
-        m_deleteParts.addBindValue(messageId);
-        if (!m_deleteParts.exec())
-            return Sql::error(m_deleteParts, QStringLiteral("Cannot replace the parts of a message"));
+        }
+        m_deleteParts.bind(1, messageId);
+        if (auto ok = m_deleteParts.run(); !ok)
+            return ok;
     }
     if (parts.isEmpty())
         return true;
-    if (auto ok = prepare(m_insertPart, QStringLiteral("INSERT INTO message_parts (message_id, section, mime_type, "
-                                                       "charset, encoding, disposition, file_name, content_id, size, "
-                                                       "is_attachment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    if (auto ok = m_insertPart.prepare(m_db,
+                                       "INSERT INTO message_parts (message_id, section, mime_type, charset, encoding, "
+                                       "disposition, file_name, content_id, size, is_attachment) "
+                                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                       "Cannot store the parts of a message");
         !ok) {
         return ok;
     }
     for (const MessagePart &part : parts) {
-        m_insertPart.addBindValue(messageId);
-        m_insertPart.addBindValue(Sql::text(part.section));
-        m_insertPart.addBindValue(Sql::text(part.mimeType));
-        m_insertPart.addBindValue(Sql::text(part.charset));
-        m_insertPart.addBindValue(Sql::text(part.encoding));
-        m_insertPart.addBindValue(Sql::text(part.disposition));
-        m_insertPart.addBindValue(Sql::text(part.fileName));
-        m_insertPart.addBindValue(Sql::text(part.contentId));
-        m_insertPart.addBindValue(part.size);
-        m_insertPart.addBindValue(part.isAttachment ? 1 : 0);
-        if (!m_insertPart.exec())
-            return Sql::error(m_insertPart, QStringLiteral("Cannot store part %1 of a message").arg(part.section));
+        m_insertPart.bind(1, messageId);
+        m_insertPart.bindText(2, part.section);
+        m_insertPart.bindText(3, part.mimeType);
+        m_insertPart.bindText(4, part.charset);
+        m_insertPart.bindText(5, part.encoding);
+        m_insertPart.bindText(6, part.disposition);
+        m_insertPart.bindText(7, part.fileName);
+        m_insertPart.bindText(8, part.contentId);
+        m_insertPart.bind(9, part.size);
+        m_insertPart.bind(10, part.isAttachment ? 1 : 0);
+        if (auto ok = m_insertPart.run(); !ok)
+            return makeError(ok.error().code, QStringLiteral("Part %1: %2").arg(part.section, ok.error().message));
     }
     return true;
 }
 
 Result<std::optional<Writer::FlagsApplied>> Writer::applyFlags(qint64 folderId, const FlagChange &change)
 {
-    if (auto ok = prepare(m_findFlags,
-                          QStringLiteral("SELECT id, flags, keywords FROM messages WHERE folder_id = ? AND uid = ?"));
+    if (auto ok = m_findFlags.prepare(m_db, "SELECT id, flags, keywords FROM messages WHERE folder_id = ? AND uid = ?",
+                                      "Cannot look up a message");
         !ok) {
         return ok.error();
     }
-    m_findFlags.addBindValue(folderId);
-    m_findFlags.addBindValue(qint64(change.uid));
-    if (!m_findFlags.exec())
-        return Sql::error(m_findFlags, QStringLiteral("Cannot look up a message"));
-    if (!m_findFlags.next())
+    m_findFlags.bind(1, folderId);
+    m_findFlags.bind(2, qint64(change.uid));
+    auto found = m_findFlags.step();
+    if (!found)
+        return found.error();
+    if (!*found)
         return std::optional<FlagsApplied>();
     MessageFlags flags = change.flags;
     flags.normalize();
     const QString keywords = flags.keywords.join(QLatin1Char(' '));
     FlagsApplied result;
-    result.id = m_findFlags.value(0).toLongLong();
-    result.changed = m_findFlags.value(1).toUInt() != flags.bits || m_findFlags.value(2).toString() != keywords;
-    m_findFlags.finish();
+    result.id = m_findFlags.columnInt64(0);
+    result.changed = quint32(m_findFlags.columnInt64(1)) != flags.bits || m_findFlags.columnText(2) != keywords;
+    m_findFlags.reset();
 
-    if (auto ok = prepare(m_updateFlags, QStringLiteral("UPDATE messages SET flags = ?, keywords = ?, "
-                                                        "modseq = max(modseq, ?) WHERE id = ?"));
+    if (auto ok = m_updateFlags.prepare(m_db, "UPDATE messages SET flags = ?, keywords = ?, modseq = max(modseq, ?) "
+                                              "WHERE id = ?",
+                                        "Cannot update the flags of a message");
         !ok) {
         return ok.error();
     }
-    m_updateFlags.addBindValue(qint64(flags.bits));
-    m_updateFlags.addBindValue(Sql::text(keywords));
-    m_updateFlags.addBindValue(qint64(change.modSeq));
-    m_updateFlags.addBindValue(result.id);
-    if (!m_updateFlags.exec())
-        return Sql::error(m_updateFlags, QStringLiteral("Cannot update the flags of UID %1").arg(change.uid));
+    m_updateFlags.bind(1, qint64(flags.bits));
+    m_updateFlags.bindText(2, keywords);
+    m_updateFlags.bind(3, qint64(change.modSeq));
+    m_updateFlags.bind(4, result.id);
+    if (auto ok = m_updateFlags.run(); !ok)
+        return makeError(ok.error().code, QStringLiteral("UID %1: %2").arg(change.uid).arg(ok.error().message));
     return std::optional<FlagsApplied>(result);
 }
 
 Result<bool> Writer::remove(qint64 messageId)
 {
-    if (auto ok = prepare(m_delete, QStringLiteral("DELETE FROM messages WHERE id = ?")); !ok)
+    if (auto ok = m_delete.prepare(m_db, "DELETE FROM messages WHERE id = ?", "Cannot remove a message"); !ok)
         return ok;
-    m_delete.addBindValue(messageId);
-    if (!m_delete.exec())
-        return Sql::error(m_delete, QStringLiteral("Cannot remove a message"));
+    m_delete.bind(1, messageId);
+    if (auto ok = m_delete.run(); !ok)
+        return ok;
     m_searchOps.append({SearchOp::Kind::Remove, messageId, {}, {}});
     return true;
 }
@@ -363,49 +349,61 @@ Result<bool> Writer::finish()
         return true;
     // SQLite hands out max(id) + 1, so a new message can take the id of a removed one only when
     // that id was the largest; the index row left for it must go before the new one goes in.
-    QSqlQuery query(m_db);
-    if (!query.exec(QStringLiteral("SELECT coalesce(max(id), 0) FROM search_removed")) || !query.next())
-        return Sql::error(query, QStringLiteral("Cannot read the search index's removals"));
-    qint64 largestRemoved = query.value(0).toLongLong();
-    query.finish();
+    if (auto ok = m_largestRemoved.prepare(m_db, "SELECT coalesce(max(id), 0) FROM search_removed",
+                                           "Cannot read the search index's removals");
+        !ok) {
+        return ok;
+    }
+    auto read = m_largestRemoved.step();
+    if (!read)
+        return read;
+    qint64 largestRemoved = *read ? m_largestRemoved.columnInt64(0) : 0;
+    m_largestRemoved.reset();
 
     for (const SearchOp &op : std::as_const(m_searchOps)) {
         if (op.kind == SearchOp::Kind::Remove) {
-            if (auto ok = prepare(m_searchRemoved,
-                                  QStringLiteral("INSERT OR IGNORE INTO search_removed (id) VALUES (?)"));
+            if (auto ok = m_searchRemoved.prepare(m_db, "INSERT OR IGNORE INTO search_removed (id) VALUES (?)",
+                                                  "Cannot remove a message from the search index");
                 !ok) {
                 return ok;
             }
-            m_searchRemoved.addBindValue(op.id);
-            if (!m_searchRemoved.exec())
-                return Sql::error(m_searchRemoved,
-                                  QStringLiteral("Cannot remove message %1 from the search index").arg(op.id));
+            m_searchRemoved.bind(1, op.id);
+            if (auto ok = m_searchRemoved.run(); !ok)
+                return ok;
             largestRemoved = std::max(largestRemoved, op.id);
             continue;
         }
         const bool inserted = op.kind == SearchOp::Kind::Insert;
         if (inserted && op.id <= largestRemoved) {
-            for (const QString &statement : {QStringLiteral("DELETE FROM message_search WHERE rowid = ?"),
-                                             QStringLiteral("DELETE FROM search_removed WHERE id = ?")}) {
-                query.prepare(statement);
-                query.addBindValue(op.id);
-                if (!query.exec())
-                    return Sql::error(query, QStringLiteral("Cannot reuse search index row %1").arg(op.id));
+            if (auto ok = m_searchReuse.prepare(m_db, "DELETE FROM message_search WHERE rowid = ?",
+                                                "Cannot reuse a search index row");
+                !ok) {
+                return ok;
+            }
+            if (auto ok = m_searchReuseRemoved.prepare(m_db, "DELETE FROM search_removed WHERE id = ?",
+                                                       "Cannot reuse a search index row");
+                !ok) {
+                return ok;
+            }
+            for (Sql::Statement *statement : {&m_searchReuse, &m_searchReuseRemoved}) {
+                statement->bind(1, op.id);
+                if (auto ok = statement->run(); !ok)
+                    return ok;
             }
         }
-        QSqlQuery &write = inserted ? m_searchInsert : m_searchUpdate;
-        if (auto ok = prepare(write, inserted ? QStringLiteral("INSERT INTO message_search (subject, addresses, rowid) "
-                                                               "VALUES (?, ?, ?)")
-                                              : QStringLiteral("UPDATE message_search SET subject = ?, addresses = ? "
-                                                               "WHERE rowid = ?"));
+        Sql::Statement &write = inserted ? m_searchInsert : m_searchUpdate;
+        if (auto ok = write.prepare(m_db,
+                                    inserted ? "INSERT INTO message_search (subject, addresses, rowid) VALUES (?, ?, ?)"
+                                             : "UPDATE message_search SET subject = ?, addresses = ? WHERE rowid = ?",
+                                    "Cannot index a message for search");
             !ok) {
             return ok;
         }
-        write.addBindValue(op.subject);
-        write.addBindValue(op.addresses);
-        write.addBindValue(op.id);
-        if (!write.exec())
-            return Sql::error(write, QStringLiteral("Cannot index message %1 for search").arg(op.id));
+        write.bindText(1, op.subject);
+        write.bindText(2, op.addresses);
+        write.bind(3, op.id);
+        if (auto ok = write.run(); !ok)
+            return ok;
     }
     m_searchOps.clear();
     return true;

@@ -3,6 +3,7 @@
 
 #include "core/result.h"
 #include "store/messagemetadata.h"
+#include "store/sqlitestatement.h"
 #include "store/syncbatch.h"
 
 #include <QSqlDatabase>
@@ -65,21 +66,23 @@ private:
         QString addresses;
     };
 
-    Result<bool> prepare(QSqlQuery &query, const QString &statement);
     Result<bool> writeParts(qint64 messageId, const QList<MessagePart> &parts, bool replace);
 
-    QSqlDatabase m_db;
-    QSqlQuery m_findByUid;
-    QSqlQuery m_insert;
-    QSqlQuery m_update;
-    QSqlQuery m_deleteParts;
-    QSqlQuery m_insertPart;
-    QSqlQuery m_findFlags;
-    QSqlQuery m_updateFlags;
-    QSqlQuery m_delete;
-    QSqlQuery m_searchInsert;
-    QSqlQuery m_searchUpdate;
-    QSqlQuery m_searchRemoved;
+    sqlite3 *m_db = nullptr;
+    Sql::Statement m_findByUid;
+    Sql::Statement m_insert;
+    Sql::Statement m_update;
+    Sql::Statement m_deleteParts;
+    Sql::Statement m_insertPart;
+    Sql::Statement m_findFlags;
+    Sql::Statement m_updateFlags;
+    Sql::Statement m_delete;
+    Sql::Statement m_largestRemoved;
+    Sql::Statement m_searchInsert;
+    Sql::Statement m_searchUpdate;
+    Sql::Statement m_searchRemoved;
+    Sql::Statement m_searchReuse;
+    Sql::Statement m_searchReuseRemoved;
     QList<SearchOp> m_searchOps;
 };
 

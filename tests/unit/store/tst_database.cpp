@@ -7,6 +7,7 @@
 #include "store/folderstore.h"
 #include "store/messagestore.h"
 #include "store/operationjournal.h"
+#include "store/sqlitestatement.h"
 
 #include <QDir>
 #include <QFile>
@@ -123,6 +124,8 @@ private Q_SLOTS:
     void journalTransactionsAreFullySynchronous();
     void accountRemovalCascades();
     void threadReadsWhileMainThreadWrites();
+    void statementOnDriverHandleBindsAndRebinds();
+    void statementErrorNamesItsContext();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -526,4 +529,100 @@ void TestDatabase::threadReadsWhileMainThreadWrites()
 }
 
 QTEST_GUILESS_MAIN(TestDatabase)
+// The message writer's statements run on the handle of Qt's driver, inside Qt's transaction,
+// and what they write is what Qt reads back.
+void TestDatabase::statementOnDriverHandleBindsAndRebinds()
+{
+    auto opened = Database::open(storePath());
+    QVERIFY(opened.ok());
+    const QSqlDatabase db = opened.value()->connection();
+    QVERIFY(Sql::checkSameLibrary(db).ok());
+    QVERIFY(Sql::handle(db) != nullptr);
+    QSqlQuery create(db);
+    QVERIFY(create.exec(QStringLiteral("CREATE TABLE t (n INTEGER, s TEXT, b BLOB, d INTEGER)")));
+
+    Sql::Statement insert;
+    QVERIFY(insert.prepare(Sql::handle(db), "INSERT INTO t (n, s, b, d) VALUES (?, ?, ?, ?)", "test insert").ok());
+    QVERIFY(insert.prepare(nullptr, "ignored: prepared once", "test").ok());
+    QVERIFY(QSqlDatabase(db).transaction());
+    const QDateTime when = QDateTime::fromMSecsSinceEpoch(1700000000123, Qt::UTC);
+    // A null QString is '' with bindText, NULL with bindNullableText; a null QByteArray is NULL.
+    insert.bind(1, 1);
+    insert.bindText(2, QString());
+    insert.bindBlob(3, QByteArray());
+    insert.bindDateTime(4, QDateTime());
+    QVERIFY(insert.run().ok());
+    // Rebound without an explicit reset; non-ASCII text arrives intact.
+    insert.bind(1, 2);
+    insert.bindNullableText(2, QString());
+    insert.bindBlob(3, QByteArray("\0\xff", 2));
+    insert.bindDateTime(4, when);
+    QVERIFY(insert.run().ok());
+    insert.bind(1, 3);
+    insert.bindText(2, QStringLiteral("Grüße 🐦 \"quoted\""));
+    insert.bindNull(3);
+    insert.bindNull(4);
+    QVERIFY(insert.run().ok());
+    QVERIFY(QSqlDatabase(db).commit());
+
+    QSqlQuery query(db);
+    QVERIFY(query.exec(QStringLiteral("SELECT n, s IS NULL, s, b IS NULL, length(b), d FROM t ORDER BY n")));
+    QVERIFY(query.next());
+    QCOMPARE(query.value(1).toInt(), 0);
+    QCOMPARE(query.value(2).toString(), QString());
+    QCOMPARE(query.value(3).toInt(), 1);
+    QVERIFY(query.value(5).isNull());
+    QVERIFY(query.next());
+    QCOMPARE(query.value(1).toInt(), 1);
+    QCOMPARE(query.value(4).toInt(), 2);
+    QCOMPARE(query.value(5).toLongLong(), when.toMSecsSinceEpoch());
+    QVERIFY(query.next());
+    QCOMPARE(query.value(2).toString(), QStringLiteral("Grüße 🐦 \"quoted\""));
+    QVERIFY(!query.next());
+
+    // Rows are read through the same statement type; a finished statement runs again.
+    Sql::Statement select;
+    QVERIFY(select.prepare(Sql::handle(db), "SELECT n, s FROM t WHERE n >= ? ORDER BY n", "test select").ok());
+    for (int pass = 0; pass < 2; ++pass) {
+        select.bind(1, 3);
+        auto row = select.step();
+        QVERIFY(row.ok() && *row);
+        QCOMPARE(select.columnInt64(0), 3);
+        QCOMPARE(select.columnText(1), QStringLiteral("Grüße 🐦 \"quoted\""));
+        row = select.step();
+        QVERIFY(row.ok() && !*row);
+    }
+}
+
+void TestDatabase::statementErrorNamesItsContext()
+{
+    auto opened = Database::open(storePath());
+    QVERIFY(opened.ok());
+    const QSqlDatabase db = opened.value()->connection();
+
+    Sql::Statement broken;
+    auto prepared = broken.prepare(Sql::handle(db), "INSERT INTO no_such_table VALUES (?)", "Cannot store a thing");
+    QVERIFY(!prepared.ok());
+    QVERIFY2(prepared.error().message.startsWith(QStringLiteral("Cannot store a thing (prepare): ")),
+             qPrintable(prepared.error().message));
+    QVERIFY(prepared.error().message.contains(QStringLiteral("no_such_table")));
+    QVERIFY(!broken.isPrepared());
+
+    // A constraint failure is an error of the step, and the statement can be used again after it.
+    Sql::Statement insert;
+    QVERIFY(insert.prepare(Sql::handle(db), "INSERT INTO folders (account_id, path) VALUES (?, 'INBOX')",
+                           "Cannot add a folder")
+                    .ok());
+    insert.bind(1, 12345);  // no such account: the foreign key refuses it
+    auto ran = insert.run();
+    QVERIFY(!ran.ok());
+    QVERIFY2(ran.error().message.contains(QStringLiteral("FOREIGN KEY")), qPrintable(ran.error().message));
+    QVERIFY(ran.error().message.startsWith(QStringLiteral("Cannot add a folder (run): ")));
+    auto account = AccountStore(*opened.value()).add(QStringLiteral("a"), QStringLiteral("A"));
+    QVERIFY(account.ok());
+    insert.bind(1, *account);
+    QVERIFY(insert.run().ok());
+    QCOMPARE(scalar(db, QStringLiteral("SELECT count(*) FROM folders")).toInt(), 1);
+}
+
 #include "tst_database.moc"
