@@ -240,6 +240,7 @@ Result<Writer::Upserted> Writer::upsert(qint64 folderId, const MessageMetadata &
             return makeError(ok.error().code, QStringLiteral("UID %1: %2").arg(message.uid).arg(ok.error().message));
         result.id = sqlite3_last_insert_rowid(m_db);
         result.inserted = true;
+        countInserted(folderId, message.flags);
     } else {
         if (auto ok = m_update.prepare(m_db, updateSql.constData(), "Cannot update a message"); !ok)
             return ok.error();
@@ -343,8 +344,42 @@ Result<bool> Writer::remove(qint64 messageId)
     return true;
 }
 
+void Writer::countInserted(qint64 folderId, const MessageFlags &flags)
+{
+    if (m_countDeltas.isEmpty() || m_countDeltas.constLast().folderId != folderId)
+        m_countDeltas.append({folderId, 0, 0});
+    CountDelta &delta = m_countDeltas.last();
+    ++delta.messages;
+    if (!(flags.bits & MessageFlags::Seen))
+        ++delta.unread;
+}
+
+Result<bool> Writer::applyCounts()
+{
+    if (m_countDeltas.isEmpty())
+        return true;
+    if (auto ok = m_addCounts.prepare(m_db,
+                                      "UPDATE folders SET message_count = message_count + ?, "
+                                      "unread_count = unread_count + ? WHERE id = ?",
+                                      "Cannot count a folder's new messages");
+        !ok) {
+        return ok;
+    }
+    for (const CountDelta &delta : std::as_const(m_countDeltas)) {
+        m_addCounts.bind(1, delta.messages);
+        m_addCounts.bind(2, delta.unread);
+        m_addCounts.bind(3, delta.folderId);
+        if (auto ok = m_addCounts.run(); !ok)
+            return ok;
+    }
+    m_countDeltas.clear();
+    return true;
+}
+
 Result<bool> Writer::finish()
 {
+    if (auto counted = applyCounts(); !counted)
+        return counted;
     if (m_searchOps.isEmpty())
         return true;
     // SQLite hands out max(id) + 1, so a new message can take the id of a removed one only when

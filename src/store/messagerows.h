@@ -49,7 +49,8 @@ public:
 
     Result<bool> remove(qint64 messageId);
 
-    // Brings the search index in step with the rows written so far. One-row statements in a
+    // Adds the inserted rows to their folders' counts, then brings the search index in step with
+    // the rows written so far. One-row statements in a
     // row, after every multi-row statement of the transaction: FTS5 then keeps the terms in
     // memory until the commit instead of writing a segment per message. Removed messages are
     // only listed in search_removed (see migration version 4), except when SQLite gave a
@@ -66,7 +67,16 @@ private:
         QString addresses;
     };
 
+    // Inserted rows not yet in their folder's counts (see migration version 7).
+    struct CountDelta {
+        qint64 folderId = 0;
+        qint64 messages = 0;
+        qint64 unread = 0;
+    };
+
     Result<bool> writeParts(qint64 messageId, const QList<MessagePart> &parts, bool replace);
+    void countInserted(qint64 folderId, const MessageFlags &flags);
+    Result<bool> applyCounts();
 
     sqlite3 *m_db = nullptr;
     Sql::Statement m_findByUid;
@@ -83,7 +93,9 @@ private:
     Sql::Statement m_searchRemoved;
     Sql::Statement m_searchReuse;
     Sql::Statement m_searchReuseRemoved;
+    Sql::Statement m_addCounts;
     QList<SearchOp> m_searchOps;
+    QList<CountDelta> m_countDeltas;
 };
 
 }  // namespace Heron::Store::MessageRows

@@ -324,11 +324,23 @@ END)sql",
                })};
 }
 
+// Version 7: a folder's counts grow by what MessageRows::Writer inserted, once per transaction,
+// instead of by a trigger per row. The trigger made every INSERT a multi-row write that may abort
+// (the folder's foreign key), so SQLite kept a statement journal for each message: the original of
+// every page the insert touched, a quarter of an initial sync's store time. Every insert goes
+// through the writer; removals and flag changes keep their triggers.
+Migration version7()
+{
+    return {7, statements({
+                       "DROP TRIGGER messages_count_insert",
+               })};
+}
+
 }  // namespace
 
 QList<Migration> Migrations::all()
 {
-    return {version1(), version2(), version3(), version4(), version5(), version6()};
+    return {version1(), version2(), version3(), version4(), version5(), version6(), version7()};
 }
 
 int Migrations::latestVersion()
