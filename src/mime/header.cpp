@@ -137,8 +137,14 @@ QByteArray padBase64Words(const QByteArray &text)
 
 QString decodeHeader(QByteArrayView raw)
 {
-    const QByteArray unfolded = unfold(raw);
-    QByteArrayView text = QByteArrayView(unfolded).trimmed();
+    // Most values are one line already (an envelope's always are): those are read in place.
+    QByteArray unfolded;
+    QByteArrayView text = raw;
+    if (std::any_of(raw.begin(), raw.end(), [](char c) { return c == '\r' || c == '\n'; })) {
+        unfolded = unfold(raw);
+        text = unfolded;
+    }
+    text = text.trimmed();
     if (!text.contains("=?"))
         return isAscii(text) ? QString::fromLatin1(text) : decodeUnlabelledText(text);
 

@@ -408,8 +408,91 @@ Store::MessageMetadata metadataFromFetch(const Imap::FetchResponse &response)
     return message;
 }
 
+namespace {
+
+// The form nearly every mailer writes, "[Ddd, ]D[D] Mon YYYY HH:MM:SS +HHMM" with single spaces
+// (RFC 5322 §3.3 without its obsolete parts), read without building tokens. nullopt for anything
+// else, which the tolerant reader below then takes; for what both accept they agree.
+std::optional<QDateTime> parseCommonDate(QByteArrayView s)
+{
+    qsizetype i = 0;
+    const auto number = [&](int width, int &value) {
+        if (i + width > s.size())
+            return false;
+        value = 0;
+        for (int k = 0; k < width; ++k) {
+            const char c = s[i + k];
+            if (!isAsciiDigit(c))
+                return false;
+            value = value * 10 + (c - '0');
+        }
+        i += width;
+        return true;
+    };
+    const auto expect = [&](char c) {
+        if (i >= s.size() || s[i] != c)
+            return false;
+        ++i;
+        return true;
+    };
+    const auto lowerAt = [&](qsizetype at) { return char(s[at] | 0x20); };
+
+    if (s.size() >= 5 && s[3] == ',' && s[4] == ' ') {
+        static constexpr const char kDays[] = "monmontuewedthufrisatsun";
+        const bool isDay = isAsciiAlpha(s[0]) && isAsciiAlpha(s[1]) && isAsciiAlpha(s[2]) &&
+                           [&] {
+                               for (int d = 3; d < 24; d += 3) {
+                                   if (lowerAt(0) == kDays[d] && lowerAt(1) == kDays[d + 1] &&
+                                       lowerAt(2) == kDays[d + 2])
+                                       return true;
+                               }
+                               return false;
+                           }();
+        if (!isDay)
+            return std::nullopt;
+        i = 5;
+    }
+    int day = 0;
+    if (!(number(2, day) || number(1, day)) || !expect(' '))
+        return std::nullopt;
+    if (i + 4 > s.size() || !isAsciiAlpha(s[i]) || !isAsciiAlpha(s[i + 1]) || !isAsciiAlpha(s[i + 2]) ||
+        s[i + 3] != ' ')
+        return std::nullopt;
+    static constexpr const char kMonths[] = "janfebmaraprmayjunjulaugsepoctnovdec";
+    int month = 0;
+    for (int m = 0; m < 12 && month == 0; ++m) {
+        if (lowerAt(i) == kMonths[3 * m] && lowerAt(i + 1) == kMonths[3 * m + 1] && lowerAt(i + 2) == kMonths[3 * m + 2])
+            month = m + 1;
+    }
+    if (month == 0)
+        return std::nullopt;
+    i += 4;
+    int year = 0, hour = 0, minute = 0, second = 0, zoneHours = 0, zoneMinutes = 0;
+    if (!number(4, year) || !expect(' ') || !number(2, hour) || !expect(':') || !number(2, minute) || !expect(':') ||
+        !number(2, second) || !expect(' ') || i >= s.size() || (s[i] != '+' && s[i] != '-'))
+        return std::nullopt;
+    const int sign = s[i++] == '-' ? -1 : 1;
+    if (!number(2, zoneHours) || !number(2, zoneMinutes) || i != s.size())
+        return std::nullopt;
+    const QDate date(year, month, day);
+    if (second == 60)
+        second = 59;  // a leap second, as the tolerant reader takes it
+    if (!date.isValid() || hour > 23 || minute > 59 || second > 59)
+        return std::nullopt;
+    // Out-of-range zones count as -0000, as in numericZoneOffset.
+    const int offset = zoneHours > 23 || zoneMinutes > 59 ? 0 : sign * (zoneHours * 3600 + zoneMinutes * 60);
+    constexpr qint64 kUnixEpochJulianDay = 2440588;
+    const qint64 seconds = (date.toJulianDay() - kUnixEpochJulianDay) * 86400 + hour * 3600 + minute * 60 + second -
+                           offset;
+    return QDateTime::fromMSecsSinceEpoch(seconds * 1000, Qt::UTC);
+}
+
+}  // namespace
+
 QDateTime parseDateHeader(QByteArrayView raw)
 {
+    if (auto common = parseCommonDate(raw))
+        return *common;
     raw = raw.first(std::min(raw.size(), kMaxDateBytes));
     int day = -1;
     int month = -1;

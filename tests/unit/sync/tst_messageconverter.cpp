@@ -420,6 +420,13 @@ void TestMessageConverter::dates_data()
             << QByteArray("Sat, 1 Jan 2000 00:30:00 +0100") << utc("1999-12-31T23:30:00Z");
     QTest::newRow("impossible offset is UTC")
             << QByteArray("Tue, 1 Jul 2003 10:52:37 +9999") << utc("2003-07-01T10:52:37Z");
+    QTest::newRow("negative offset with minutes")
+            << QByteArray("Wed, 02 Jul 2003 23:15:00 -0130") << utc("2003-07-03T00:45:00Z");
+    QTest::newRow("29 February of a leap year")
+            << QByteArray("Sun, 29 Feb 2004 12:00:00 +0000") << utc("2004-02-29T12:00:00Z");
+    QTest::newRow("lower-case day and month") << QByteArray("tue, 01 jul 2003 10:52:37 +0200") << utc("2003-07-01T08:52:37Z");
+    QTest::newRow("minute 60") << QByteArray("Tue, 1 Jul 2003 10:60:00 +0200") << invalid;
+    QTest::newRow("not a day name") << QByteArray("Tux, 1 Jul 2003 10:52:37 +0200") << invalid;
     QTest::newRow("empty") << QByteArray() << invalid;
     QTest::newRow("junk") << QByteArray("not a date") << invalid;
     QTest::newRow("day 32") << QByteArray("Tue, 32 Jul 2003 10:52:37 +0200") << invalid;
@@ -443,6 +450,11 @@ void TestMessageConverter::dates()
         QCOMPARE(parsed, expected);
         QCOMPARE(parsed.timeSpec(), Qt::UTC);
     }
+    // A trailing space leaves the common form, so the tolerant reader takes it: both agree.
+    const QDateTime tolerant = parseDateHeader(raw + ' ');
+    QCOMPARE(tolerant.isValid(), parsed.isValid());
+    if (parsed.isValid())
+        QCOMPARE(tolerant, parsed);
 
     // The same through an ENVELOPE.
     Imap::FetchResponse fetch;
