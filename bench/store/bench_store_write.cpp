@@ -11,7 +11,8 @@
 // newest first, through FolderStore::applySyncBatch as the sync engine does. Each stage is timed
 // on its own (thread CPU and wall); the figures are medians of the runs. A store stage slower
 // than the others points at SQL, a convert stage at MIME decoding; together they are the client
-// CPU that bench_sync_initial adds to the raw fetch.
+// CPU that bench_sync_initial adds to the raw fetch. Then, as B3's store side, one batch removes
+// 1,000 scattered messages and changes the flags of 200 (store_write.changes.*).
 
 #include "common/benchreport.h"
 #include "common/fetchstream.h"
@@ -152,6 +153,35 @@ bool writeAll(Store::Database &database, qint64 folderId, const QList<Store::Mes
     return true;
 }
 
+// B3's store side: 1,000 scattered UIDs expunged and 200 others with new flags, in one batch, as
+// a QRESYNC resync of the folder applies them.
+bool applyChanges(Store::Database &database, qint64 folderId, const QList<Store::MessageMetadata> &messages,
+                  QString *error)
+{
+    Store::SyncBatch changes;
+    const qsizetype step = std::max<qsizetype>(1, messages.size() / 1000);
+    for (qsizetype i = 0; i < messages.size() && changes.removedUids.count() < 1000; i += step)
+        changes.removedUids.add(messages.at(i).uid);
+    for (qsizetype i = step / 2; i < messages.size() && changes.flagChanges.size() < 200; i += step * 5) {
+        Store::FlagChange change;
+        change.uid = messages.at(i).uid;
+        change.flags = messages.at(i).flags;
+        change.flags.bits ^= Store::MessageFlags::Seen | Store::MessageFlags::Flagged;
+        change.modSeq = 1000000 + quint64(i);
+        changes.flagChanges.append(change);
+    }
+    auto outcome = Store::FolderStore(database).applySyncBatch(folderId, changes);
+    if (!outcome) {
+        *error = outcome.error().message;
+        return false;
+    }
+    if (outcome->removed != int(changes.removedUids.count())) {
+        *error = QStringLiteral("%1 messages removed, expected %2").arg(outcome->removed).arg(changes.removedUids.count());
+        return false;
+    }
+    return true;
+}
+
 }  // namespace
 
 int main(int argc, char **argv)
@@ -166,7 +196,7 @@ int main(int argc, char **argv)
     Bench::printFigure("store_write.messages", qint64(options.count), "msg");
     Bench::printFigure("store_write.stream_bytes", qint64(stream.size()), "B");
 
-    Stage parse, convert, store;
+    Stage parse, convert, store, changes;
     for (int run = 0; run < options.runs; ++run) {
         QString error;
         QList<Imap::FetchResponse> responses;
@@ -199,6 +229,11 @@ int main(int argc, char **argv)
         auto stored = Store::MessageStore(**database).uids(*folderId, 1, UidSet::kStar - 1);
         if (!stored || stored->count() != uint64_t(options.count))
             return fail(QStringLiteral("the store does not hold every message"));
+        // As after the initial sync: the engine checkpoints when it goes idle.
+        if (auto done = (*database)->checkpoint(); !done)
+            return fail(done.error().message);
+        if (!timed(changes, [&] { return applyChanges(**database, *folderId, messages, &error); }))
+            return fail(error);
         if (!options.keep.isEmpty() && run == options.runs - 1) {
             if (auto done = (*database)->checkpoint(); !done)
                 return fail(done.error().message);
@@ -217,6 +252,8 @@ int main(int argc, char **argv)
     print("parse", parse);
     print("convert", convert);
     print("store", store);
+    Bench::printFigure("store_write.changes.seconds", Bench::median(changes.wall), "s");
+    Bench::printFigure("store_write.changes.cpu_seconds", Bench::median(changes.cpu), "s");
     QList<double> total;
     for (int run = 0; run < options.runs; ++run)
         total.append(parse.cpu.at(run) + convert.cpu.at(run) + store.cpu.at(run));

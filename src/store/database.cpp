@@ -58,11 +58,8 @@ static Result<bool> configureConnection(const QSqlDatabase &db)
     // The message writer runs statements on the driver's own handle (sqlitestatement.h).
     if (auto same = Sql::checkSameLibrary(db); !same)
         return same.error();
-    // temp_store: the statement journals of inserts with triggers stay in memory instead of going
-    // to a temporary file once past 64 KiB, which cost an initial sync a tenth of its store time.
     for (const QString &pragma :
          {QStringLiteral("PRAGMA foreign_keys = ON"), QStringLiteral("PRAGMA synchronous = NORMAL"),
-          QStringLiteral("PRAGMA temp_store = MEMORY"),
           QStringLiteral("PRAGMA busy_timeout = %1").arg(kBusyTimeoutMs),
           QStringLiteral("PRAGMA cache_size = -%1").arg(kCacheKiB),
           QStringLiteral("PRAGMA wal_autocheckpoint = %1").arg(kWalAutoCheckpointPages)}) {

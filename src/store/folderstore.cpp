@@ -317,11 +317,13 @@ Result<SyncBatchOutcome> FolderStore::applySyncBatch(qint64 folderId, const Sync
                         ++step.changed;
                     }
                 } else {
-                    const qint64 id = removals.at(i - messages.size() - flagChanges.size());
-                    if (auto removed = writer.remove(id); !removed)
+                    // The rest of this transaction's rows are removals, written together.
+                    const QList<qint64> ids = removals.mid(i - messages.size() - flagChanges.size(), end - i);
+                    if (auto removed = writer.remove(ids); !removed)
                         return failed(removed.error());
-                    changes.removedMessages[folderId].append(id);
-                    ++step.removed;
+                    changes.removedMessages[folderId].append(ids);
+                    step.removed += int(ids.size());
+                    break;
                 }
             }
             if (auto indexed = writer.finish(); !indexed)
@@ -458,11 +460,14 @@ Result<int> FolderStore::dropServerHits(qint64 accountId)
         hits.finish();
         {
             MessageRows::Writer writer(transaction.connection());
+            QList<qint64> ids;
+            ids.reserve(found.size());
             for (const auto &[id, folderId] : std::as_const(found)) {
-                if (auto removed = writer.remove(id); !removed)
-                    return removed.error();
+                ids.append(id);
                 transaction.changes().removedMessages[folderId].append(id);
             }
+            if (auto removed = writer.remove(ids); !removed)
+                return removed.error();
             if (auto indexed = writer.finish(); !indexed)
                 return indexed.error();
         }
@@ -501,10 +506,8 @@ Result<QStringList> FolderStore::dropMessages(qint64 folderId, quint32 uidValidi
         if (ids.isEmpty())
             break;
         MessageRows::Writer writer(transaction.connection());
-        for (qint64 id : std::as_const(ids)) {
-            if (auto removed = writer.remove(id); !removed)
-                return removed.error();
-        }
+        if (auto removed = writer.remove(ids); !removed)
+            return removed.error();
         if (auto indexed = writer.finish(); !indexed)
             return indexed.error();
         transaction.changes().removedMessages[folderId] = ids;

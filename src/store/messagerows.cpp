@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "messagerows.h"
 
+#include "database.h"
 #include "sqlsupport.h"
 
 #include <sqlite3.h>
@@ -333,14 +334,27 @@ Result<std::optional<Writer::FlagsApplied>> Writer::applyFlags(qint64 folderId, 
     return std::optional<FlagsApplied>(result);
 }
 
-Result<bool> Writer::remove(qint64 messageId)
+Result<bool> Writer::remove(const QList<qint64> &messageIds)
 {
-    if (auto ok = m_delete.prepare(m_db, "DELETE FROM messages WHERE id = ?", "Cannot remove a message"); !ok)
-        return ok;
-    m_delete.bind(1, messageId);
-    if (auto ok = m_delete.run(); !ok)
-        return ok;
-    m_searchOps.append({SearchOp::Kind::Remove, messageId, {}, {}});
+    static const QByteArray chunkSql =
+            "DELETE FROM messages WHERE id IN (" + sqlPlaceholders(kRemoveChunk).toLatin1() + ")";
+    for (qsizetype start = 0; start < messageIds.size(); start += kRemoveChunk) {
+        const qsizetype count = std::min(kRemoveChunk, messageIds.size() - start);
+        // The last, shorter chunk gets a statement of its own size.
+        Sql::Statement shorter;
+        Sql::Statement &statement = count == kRemoveChunk ? m_deleteChunk : shorter;
+        const QByteArray sql = count == kRemoveChunk
+                ? chunkSql
+                : "DELETE FROM messages WHERE id IN (" + sqlPlaceholders(count).toLatin1() + ")";
+        if (auto ok = statement.prepare(m_db, sql.constData(), "Cannot remove messages"); !ok)
+            return ok;
+        for (qsizetype i = 0; i < count; ++i)
+            statement.bind(int(i + 1), messageIds.at(start + i));
+        if (auto ok = statement.run(); !ok)
+            return ok;
+    }
+    for (const qint64 id : messageIds)
+        m_searchOps.append({SearchOp::Kind::Remove, id, {}, {}});
     return true;
 }
 

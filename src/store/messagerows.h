@@ -47,7 +47,10 @@ public:
     // nullopt when no message with that UID is stored.
     Result<std::optional<FlagsApplied>> applyFlags(qint64 folderId, const FlagChange &change);
 
-    Result<bool> remove(qint64 messageId);
+    // Removes the messages (their parts go by cascade): one statement per kRemoveChunk ids, so
+    // SQLite journals each page the removals touch once per chunk, not once per message.
+    Result<bool> remove(const QList<qint64> &messageIds);
+    static constexpr qsizetype kRemoveChunk = 250;
 
     // Adds the inserted rows to their folders' counts, then brings the search index in step with
     // the rows written so far. One-row statements in a
@@ -86,7 +89,7 @@ private:
     Sql::Statement m_insertPart;
     Sql::Statement m_findFlags;
     Sql::Statement m_updateFlags;
-    Sql::Statement m_delete;
+    Sql::Statement m_deleteChunk;
     Sql::Statement m_largestRemoved;
     Sql::Statement m_searchInsert;
     Sql::Statement m_searchUpdate;

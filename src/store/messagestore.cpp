@@ -5,6 +5,8 @@
 #include "messagerows.h"
 #include "sqlsupport.h"
 
+#include <QSet>
+
 namespace Heron::Store {
 
 Result<MessageMetadata> MessageStore::message(qint64 messageId) const
@@ -207,7 +209,12 @@ Result<bool> MessageStore::removeMessages(Transaction &transaction, const QList<
     QSqlQuery find(transaction.connection());
     find.prepare(QStringLiteral("SELECT folder_id FROM messages WHERE id = ?"));
     MessageRows::Writer writer(transaction.connection());
+    QList<qint64> stored;
+    QSet<qint64> seen;
     for (qint64 id : messageIds) {
+        if (seen.contains(id))
+            continue;
+        seen.insert(id);
         find.addBindValue(id);
         if (!find.exec())
             return Sql::error(find, QStringLiteral("Cannot look up a message"));
@@ -215,11 +222,12 @@ Result<bool> MessageStore::removeMessages(Transaction &transaction, const QList<
             continue;
         const qint64 folderId = find.value(0).toLongLong();
         find.finish();
-        if (auto removed = writer.remove(id); !removed)
-            return removed;
+        stored.append(id);
         transaction.changes().removedMessages[folderId].append(id);
         transaction.changes().folderChanged(folderId);
     }
+    if (auto removed = writer.remove(stored); !removed)
+        return removed;
     return writer.finish();
 }
 

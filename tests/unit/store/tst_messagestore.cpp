@@ -76,6 +76,7 @@ private Q_SLOTS:
     void messageRoundTrips();
     void fiveThousandMessagesTakeThreeTransactions();
     void failedTransactionLeavesFolderStateBehind();
+    void scatteredRemovalsSpanChunksAndTransactions();
     void failedSingleTransactionWritesNothing();
     void noticesFollowCommitWithTheRightIds();
     void flagChangesAndRemovalsByUid();
@@ -201,6 +202,76 @@ void TestMessageStore::fiveThousandMessagesTakeThreeTransactions()
     QCOMPARE(folder.state.uidNext, 5001u);
     QCOMPARE(folder.state.highestModSeq, quint64(9000));
     QCOMPARE(folder.state.syncedDownTo, 1u);
+}
+
+// Removals are written kRemoveChunk ids per statement: 2,600 scattered UIDs removed with 300 flag
+// changes cross chunk and transaction boundaries, with shorter last chunks; counts, parts, the
+// search index and the notices all follow.
+void TestMessageStore::scatteredRemovalsSpanChunksAndTransactions()
+{
+    FolderStore folders(*m_db);
+    SyncBatch initial;
+    for (quint32 uid = 4000; uid >= 1; --uid) {
+        MessageMetadata m = message(uid);
+        if (uid % 3 == 0)
+            m.flags.bits = MessageFlags::Seen;
+        MessagePart part;
+        part.section = QStringLiteral("2");
+        part.mimeType = QStringLiteral("application/pdf");
+        part.fileName = QStringLiteral("file %1.pdf").arg(uid);
+        part.isAttachment = true;
+        m.parts = {part};
+        initial.messages.append(m);
+    }
+    QVERIFY(folders.applySyncBatch(m_folder, initial).ok());
+    QCOMPARE(scalarOf(*m_db, QStringLiteral("SELECT count(*) FROM message_parts")), 4000);
+
+    SyncBatch changes;
+    QSet<quint32> removedUids;
+    for (quint32 uid = 1; uid <= 4000 && removedUids.size() < 2600; ++uid) {
+        if (uid % 3 != 1) {
+            changes.removedUids.add(uid);
+            removedUids.insert(uid);
+        }
+    }
+    // The first 300 messages left change their \Seen flag; the rest keep theirs.
+    int unreadLeft = 0;
+    for (quint32 uid = 1; uid <= 4000; ++uid) {
+        if (removedUids.contains(uid))
+            continue;
+        bool seen = uid % 3 == 0;
+        if (changes.flagChanges.size() < 300) {
+            seen = !seen;
+            FlagChange change;
+            change.uid = uid;
+            change.flags.bits = seen ? quint32(MessageFlags::Seen) : 0u;
+            change.modSeq = 9000 + uid;
+            changes.flagChanges.append(change);
+        }
+        if (!seen)
+            ++unreadLeft;
+    }
+    QSignalSpy removed(m_db->notifier(), &StoreNotifier::messagesRemoved);
+    auto outcome = folders.applySyncBatch(m_folder, changes);
+    QVERIFY2(outcome.ok(), qPrintable(outcome.ok() ? QString() : outcome.error().message));
+    QCOMPARE(outcome->removed, 2600);
+    QCOMPARE(outcome->transactions, 2);
+    QCOMPARE(idsOf(removed).size(), 2600);
+
+    const FolderRecord folder = *folders.folder(m_folder);
+    QCOMPARE(folder.messageCount, 4000 - 2600);
+    QCOMPARE(folder.unreadCount, unreadLeft);
+    QCOMPARE(scalarOf(*m_db, QStringLiteral("SELECT count(*) FROM messages")), 1400);
+    QCOMPARE(scalarOf(*m_db, QStringLiteral("SELECT count(*) FROM messages WHERE (flags & 1) = 0")), unreadLeft);
+    QCOMPARE(scalarOf(*m_db, QStringLiteral("SELECT count(*) FROM message_parts")), 1400);
+    QList<quint32> left;
+    for (quint32 uid = 1; uid <= 4000; ++uid) {
+        if (!removedUids.contains(uid))
+            left.append(uid);
+    }
+    QCOMPARE(MessageStore(*m_db).uids(m_folder, 1, 4000)->count(), quint64(left.size()));
+    QVERIFY(MessageStore(*m_db).uids(m_folder, 1, 4000)->contains(left.constLast()));
+    QVERIFY(ftsConsistent(*m_db));
 }
 
 // A constraint violation in the second of three transactions: the first stays (its rows are
