@@ -69,6 +69,9 @@ struct MessageMetadata {
     qint64 size = 0;
     QString subject;  // decoded
     QList<Address> from;
+    // Empty when the same as From: an IMAP envelope repeats From there when the header is absent
+    // (RFC 3501 §7.4.2), so the two cannot be told apart, and each copy cost a column, search
+    // index terms and pages to write.
     QList<Address> sender;
     QList<Address> replyTo;
     QList<Address> to;

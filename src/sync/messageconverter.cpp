@@ -369,8 +369,10 @@ Store::MessageMetadata metadataFromFetch(const Imap::FetchResponse &response)
             message.subject = Mime::decodeHeader(envelope.subject);
         message.date = parseDateHeader(envelope.date);
         message.from = addressesFromImap(envelope.from);
-        message.sender = addressesFromImap(envelope.sender);
-        message.replyTo = addressesFromImap(envelope.replyTo);
+        if (envelope.sender != envelope.from)
+            message.sender = addressesFromImap(envelope.sender);
+        if (envelope.replyTo != envelope.from)
+            message.replyTo = addressesFromImap(envelope.replyTo);
         message.to = addressesFromImap(envelope.to);
         message.cc = addressesFromImap(envelope.cc);
         message.bcc = addressesFromImap(envelope.bcc);

@@ -89,6 +89,7 @@ class TestMessageConverter : public QObject {
 private Q_SLOTS:
     void fetchItems();
     void fullResponse();
+    void senderAndReplyToSameAsFromAreNotKept();
     void emptyResponseLeavesDefaults();
     void gmailNilEnvelope();
     void flags();
@@ -171,6 +172,30 @@ void TestMessageConverter::fullResponse()
     QVERIFY(structure);
     QCOMPARE(*structure, *fetch.bodyStructure);
     QCOMPARE(listParts(*structure), message.parts);
+}
+
+// Sender and Reply-To repeat From when the headers are absent (RFC 3501 §7.4.2): then they are
+// not kept, and a differing one is.
+void TestMessageConverter::senderAndReplyToSameAsFromAreNotKept()
+{
+    const QByteArray from = R"((("Terry Gray" NIL "gray" "cac.washington.edu")))";
+    const auto envelope = [&](const QByteArray &sender, const QByteArray &replyTo) {
+        return fetchFromWire(R"(* 1 FETCH (UID 7 ENVELOPE (NIL "s" )" + from + " " + sender + " " + replyTo +
+                             R"( NIL NIL NIL NIL NIL)))" + "\r\n");
+    };
+    Store::MessageMetadata message = metadataFromFetch(envelope(from, from));
+    QCOMPARE(describe(message.from), QStringList{"Terry Gray|gray@cac.washington.edu"});
+    QVERIFY(message.sender.isEmpty());
+    QVERIFY(message.replyTo.isEmpty());
+
+    message = metadataFromFetch(envelope(from, R"((("Lists" NIL "list" "example.org")))"));
+    QVERIFY(message.sender.isEmpty());
+    QCOMPARE(describe(message.replyTo), QStringList{"Lists|list@example.org"});
+
+    // Same address, another display name: a different Sender header, kept.
+    message = metadataFromFetch(envelope(R"((("Terry" NIL "gray" "cac.washington.edu")))", from));
+    QCOMPARE(describe(message.sender), QStringList{"Terry|gray@cac.washington.edu"});
+    QVERIFY(message.replyTo.isEmpty());
 }
 
 void TestMessageConverter::emptyResponseLeavesDefaults()
