@@ -2,10 +2,12 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Builds the benchmarks optimized and runs them; every figure is one "name value unit" line.
 #
-#   scripts/bench.sh [parser] [raw_fetch] [sync_initial] [sync_resync] [sync_changes] [message_list]
-#                                                                                   (default: all)
+#   scripts/bench.sh [parser] [store_write] [raw_fetch] [sync_initial] [sync_resync] [sync_changes]
+#                    [message_list]                                                 (default: all)
 #
 #   parser        B8: parser throughput on an in-memory FETCH stream
+#   store_write   B1 and B3 without a server: parse, convert and store stages of 100,000 messages,
+#                 then 1,000 removals and 200 flag changes (median of 3)
 #   raw_fetch     B1 baseline: the raw reader against a private Dovecot, for each HERON_BENCH_MESSAGES
 #   sync_initial  B1: initial sync of a 100,000-message folder (median of 3 fresh profiles, peak RSS)
 #   sync_resync   B2: no-change resync of 3 accounts x 20 folders, one of 100,000 (median of 5)
@@ -32,15 +34,16 @@ sync_messages="${HERON_BENCH_SYNC_MESSAGES:-100000}"
 
 benches=("$@")
 if [[ ${#benches[@]} -eq 0 ]]; then
-    benches=(parser raw_fetch sync_initial sync_resync sync_changes message_list)
+    benches=(parser store_write raw_fetch sync_initial sync_resync sync_changes message_list)
 fi
 targets=()
 for bench in "${benches[@]}"; do
     case "$bench" in
-        parser | raw_fetch | sync_initial | sync_resync | sync_changes) targets+=("bench_$bench") ;;
+        parser | store_write | raw_fetch | sync_initial | sync_resync | sync_changes) targets+=("bench_$bench") ;;
         message_list) targets+=(bench_message_list) ;;
         *)
-            echo "usage: $0 [parser] [raw_fetch] [sync_initial] [sync_resync] [sync_changes] [message_list]" >&2
+            echo "usage: $0 [parser] [store_write] [raw_fetch] [sync_initial] [sync_resync] [sync_changes]" \
+                "[message_list]" >&2
             exit 2
             ;;
     esac
@@ -65,6 +68,9 @@ for bench in "${benches[@]}"; do
     case "$bench" in
         parser)
             "$build_dir/bench/bench_parser" || status=1
+            ;;
+        store_write)
+            "$build_dir/bench/bench_store_write" --runs 3 || status=1
             ;;
         raw_fetch)
             for count in "${message_counts[@]}"; do
