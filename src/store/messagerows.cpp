@@ -19,7 +19,9 @@ const QString kMessageColumns = QStringLiteral(
         "reply_to_addrs, to_addrs, cc_addrs, bcc_addrs, msgid, in_reply_to, refs, list_id, body_structure, "
         "has_attachments, is_report");
 
-// Binds the columns of kMessageColumns, from parameter 1 on.
+QString partsToJson(const QList<MessagePart> &parts);
+
+// Binds the columns of kWrittenColumns, from parameter 1 on.
 void bindMessage(Sql::Statement &statement, qint64 folderId, const MessageMetadata &message)
 {
     MessageFlags flags = message.flags;
@@ -48,9 +50,15 @@ void bindMessage(Sql::Statement &statement, qint64 folderId, const MessageMetada
     statement.bindBlob(++column, message.bodyStructure);
     statement.bind(++column, message.hasAttachments ? 1 : 0);
     statement.bind(++column, message.isDeliveryReport ? 1 : 0);
+    if (message.parts.isEmpty())
+        statement.bindNull(++column);
+    else
+        statement.bindText(++column, partsToJson(message.parts));
 }
 
-constexpr int kMessageColumnCount = 22;
+// What the writer binds: the columns read back by fromQuery(), then the parts (read by parts()).
+const QString kWrittenColumns = kMessageColumns + QStringLiteral(", parts");
+constexpr int kWrittenColumnCount = 23;
 
 QStringList splitWords(const QString &text)
 {
@@ -80,6 +88,29 @@ void appendJsonString(QString &out, const QString &text)
         }
     }
     out += QLatin1Char('"');
+}
+
+// The format of messages.parts (migration version 8), written by hand like the addresses.
+QString partsToJson(const QList<MessagePart> &parts)
+{
+    QString json;
+    json.reserve(2 + parts.size() * 64);
+    json += QLatin1Char('[');
+    for (qsizetype i = 0; i < parts.size(); ++i) {
+        const MessagePart &part = parts.at(i);
+        if (i > 0)
+            json += QLatin1Char(',');
+        json += QLatin1Char('[');
+        for (const QString *text : {&part.section, &part.mimeType, &part.charset, &part.encoding, &part.disposition,
+                                    &part.fileName, &part.contentId}) {
+            appendJsonString(json, *text);
+            json += QLatin1Char(',');
+        }
+        json += QString::number(part.size);
+        json += part.isAttachment ? QLatin1StringView(",1]") : QLatin1StringView(",0]");
+    }
+    json += QLatin1Char(']');
+    return json;
 }
 
 }  // namespace
@@ -172,23 +203,30 @@ MessageMetadata fromQuery(const QSqlQuery &query)
 Result<QList<MessagePart>> parts(const QSqlDatabase &db, qint64 messageId)
 {
     QSqlQuery query(db);
-    query.prepare(QStringLiteral("SELECT section, mime_type, charset, encoding, disposition, file_name, content_id, "
-                                 "size, is_attachment FROM message_parts WHERE message_id = ?"));
+    query.prepare(QStringLiteral("SELECT parts FROM messages WHERE id = ?"));
     query.addBindValue(messageId);
     if (!query.exec())
         return Sql::error(query, QStringLiteral("Cannot read the parts of a message"));
     QList<MessagePart> result;
-    while (query.next()) {
+    if (!query.next() || query.isNull(0))
+        return result;
+    // A value that is not the array of migration version 8 yields the parts that are.
+    const QJsonArray array = QJsonDocument::fromJson(query.value(0).toString().toUtf8()).array();
+    result.reserve(array.size());
+    for (const QJsonValue &value : array) {
+        const QJsonArray fields = value.toArray();
+        if (fields.size() != 9 || !fields.at(0).isString())
+            continue;
         MessagePart part;
-        part.section = query.value(0).toString();
-        part.mimeType = query.value(1).toString();
-        part.charset = query.value(2).toString();
-        part.encoding = query.value(3).toString();
-        part.disposition = query.value(4).toString();
-        part.fileName = query.value(5).toString();
-        part.contentId = query.value(6).toString();
-        part.size = query.value(7).toLongLong();
-        part.isAttachment = query.value(8).toBool();
+        part.section = fields.at(0).toString();
+        part.mimeType = fields.at(1).toString();
+        part.charset = fields.at(2).toString();
+        part.encoding = fields.at(3).toString();
+        part.disposition = fields.at(4).toString();
+        part.fileName = fields.at(5).toString();
+        part.contentId = fields.at(6).toString();
+        part.size = qint64(fields.at(7).toDouble());
+        part.isAttachment = fields.at(8).toInt() != 0;
         result.append(part);
     }
     // Sections sort as numbers per level: 1, 1.2, 1.10, 2.
@@ -212,10 +250,10 @@ Writer::Writer(const QSqlDatabase &db) : m_db(Sql::handle(db)) {}
 
 Result<Writer::Upserted> Writer::upsert(qint64 folderId, const MessageMetadata &message)
 {
-    static const QByteArray insertSql = "INSERT INTO messages (" + kMessageColumns.toLatin1() + ") VALUES (" +
-                                        QByteArray("?, ").repeated(kMessageColumnCount - 1) + "?)";
+    static const QByteArray insertSql = "INSERT INTO messages (" + kWrittenColumns.toLatin1() + ") VALUES (" +
+                                        QByteArray("?, ").repeated(kWrittenColumnCount - 1) + "?)";
     static const QByteArray updateSql = "UPDATE messages SET " +
-                                        kMessageColumns.toLatin1().replace(", ", " = ?, ") +
+                                        kWrittenColumns.toLatin1().replace(", ", " = ?, ") +
                                         // A server hit the sync fetches (the window was widened over
                                         // it) is an ordinary message.
                                         " = ?, server_hit = 0 WHERE id = ?";
@@ -241,60 +279,19 @@ Result<Writer::Upserted> Writer::upsert(qint64 folderId, const MessageMetadata &
             return makeError(ok.error().code, QStringLiteral("UID %1: %2").arg(message.uid).arg(ok.error().message));
         result.id = sqlite3_last_insert_rowid(m_db);
         result.inserted = true;
-        countInserted(folderId, message.flags);
+        addCounts(folderId, 1, (message.flags.bits & MessageFlags::Seen) ? 0 : 1);
     } else {
         if (auto ok = m_update.prepare(m_db, updateSql.constData(), "Cannot update a message"); !ok)
             return ok.error();
         bindMessage(m_update, folderId, message);
-        m_update.bind(kMessageColumnCount + 1, existing);
+        m_update.bind(kWrittenColumnCount + 1, existing);
         if (auto ok = m_update.run(); !ok)
             return makeError(ok.error().code, QStringLiteral("UID %1: %2").arg(message.uid).arg(ok.error().message));
         result.id = existing;
     }
-    if (auto ok = writeParts(result.id, message.parts, !result.inserted); !ok)
-        return ok.error();
     m_searchOps.append({result.inserted ? SearchOp::Kind::Insert : SearchOp::Kind::Update, result.id, message.subject,
                         searchAddresses(message)});
     return result;
-}
-
-Result<bool> Writer::writeParts(qint64 messageId, const QList<MessagePart> &parts, bool replace)
-{
-    if (replace) {
-        if (auto ok = m_deleteParts.prepare(m_db, "DELETE FROM message_parts WHERE message_id = ?",
-                                            "Cannot replace the parts of a message");
-            !ok) {
-            return ok;
-        }
-        m_deleteParts.bind(1, messageId);
-        if (auto ok = m_deleteParts.run(); !ok)
-            return ok;
-    }
-    if (parts.isEmpty())
-        return true;
-    if (auto ok = m_insertPart.prepare(m_db,
-                                       "INSERT INTO message_parts (message_id, section, mime_type, charset, encoding, "
-                                       "disposition, file_name, content_id, size, is_attachment) "
-                                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                       "Cannot store the parts of a message");
-        !ok) {
-        return ok;
-    }
-    for (const MessagePart &part : parts) {
-        m_insertPart.bind(1, messageId);
-        m_insertPart.bindText(2, part.section);
-        m_insertPart.bindText(3, part.mimeType);
-        m_insertPart.bindText(4, part.charset);
-        m_insertPart.bindText(5, part.encoding);
-        m_insertPart.bindText(6, part.disposition);
-        m_insertPart.bindText(7, part.fileName);
-        m_insertPart.bindText(8, part.contentId);
-        m_insertPart.bind(9, part.size);
-        m_insertPart.bind(10, part.isAttachment ? 1 : 0);
-        if (auto ok = m_insertPart.run(); !ok)
-            return makeError(ok.error().code, QStringLiteral("Part %1: %2").arg(part.section, ok.error().message));
-    }
-    return true;
 }
 
 Result<std::optional<Writer::FlagsApplied>> Writer::applyFlags(qint64 folderId, const FlagChange &change)
@@ -336,8 +333,11 @@ Result<std::optional<Writer::FlagsApplied>> Writer::applyFlags(qint64 folderId, 
 
 Result<bool> Writer::remove(const QList<qint64> &messageIds)
 {
+    // RETURNING: the writer takes the removed messages out of their folders' counts itself
+    // (migration version 8).
+    static const QByteArray returning = ") RETURNING folder_id, flags, server_hit";
     static const QByteArray chunkSql =
-            "DELETE FROM messages WHERE id IN (" + sqlPlaceholders(kRemoveChunk).toLatin1() + ")";
+            "DELETE FROM messages WHERE id IN (" + sqlPlaceholders(kRemoveChunk).toLatin1() + returning;
     for (qsizetype start = 0; start < messageIds.size(); start += kRemoveChunk) {
         const qsizetype count = std::min(kRemoveChunk, messageIds.size() - start);
         // The last, shorter chunk gets a statement of its own size.
@@ -345,27 +345,34 @@ Result<bool> Writer::remove(const QList<qint64> &messageIds)
         Sql::Statement &statement = count == kRemoveChunk ? m_deleteChunk : shorter;
         const QByteArray sql = count == kRemoveChunk
                 ? chunkSql
-                : "DELETE FROM messages WHERE id IN (" + sqlPlaceholders(count).toLatin1() + ")";
+                : "DELETE FROM messages WHERE id IN (" + sqlPlaceholders(count).toLatin1() + returning;
         if (auto ok = statement.prepare(m_db, sql.constData(), "Cannot remove messages"); !ok)
             return ok;
         for (qsizetype i = 0; i < count; ++i)
             statement.bind(int(i + 1), messageIds.at(start + i));
-        if (auto ok = statement.run(); !ok)
-            return ok;
+        for (;;) {
+            auto row = statement.step();
+            if (!row)
+                return row.error();
+            if (!*row)
+                break;
+            // Server hits are not in the counts (migration version 6).
+            if (statement.columnInt64(2) == 0)
+                addCounts(statement.columnInt64(0), -1, (statement.columnInt64(1) & MessageFlags::Seen) ? 0 : -1);
+        }
     }
     for (const qint64 id : messageIds)
         m_searchOps.append({SearchOp::Kind::Remove, id, {}, {}});
     return true;
 }
 
-void Writer::countInserted(qint64 folderId, const MessageFlags &flags)
+void Writer::addCounts(qint64 folderId, qint64 messages, qint64 unread)
 {
     if (m_countDeltas.isEmpty() || m_countDeltas.constLast().folderId != folderId)
         m_countDeltas.append({folderId, 0, 0});
     CountDelta &delta = m_countDeltas.last();
-    ++delta.messages;
-    if (!(flags.bits & MessageFlags::Seen))
-        ++delta.unread;
+    delta.messages += messages;
+    delta.unread += unread;
 }
 
 Result<bool> Writer::applyCounts()
@@ -375,7 +382,7 @@ Result<bool> Writer::applyCounts()
     if (auto ok = m_addCounts.prepare(m_db,
                                       "UPDATE folders SET message_count = message_count + ?, "
                                       "unread_count = unread_count + ? WHERE id = ?",
-                                      "Cannot count a folder's new messages");
+                                      "Cannot count a folder's messages");
         !ok) {
         return ok;
     }

@@ -11,7 +11,7 @@
 
 #include <optional>
 
-// Reading and writing rows of messages and message_parts; shared by FolderStore and
+// Reading and writing rows of messages; shared by FolderStore and
 // MessageStore, not part of the store's interface.
 namespace Heron::Store::MessageRows {
 
@@ -47,17 +47,17 @@ public:
     // nullopt when no message with that UID is stored.
     Result<std::optional<FlagsApplied>> applyFlags(qint64 folderId, const FlagChange &change);
 
-    // Removes the messages (their parts go by cascade): one statement per kRemoveChunk ids, so
+    // Removes the messages: one statement per kRemoveChunk ids, so
     // SQLite journals each page the removals touch once per chunk, not once per message.
     Result<bool> remove(const QList<qint64> &messageIds);
     static constexpr qsizetype kRemoveChunk = 250;
 
-    // Adds the inserted rows to their folders' counts, then brings the search index in step with
-    // the rows written so far. One-row statements in a
-    // row, after every multi-row statement of the transaction: FTS5 then keeps the terms in
-    // memory until the commit instead of writing a segment per message. Removed messages are
-    // only listed in search_removed (see migration version 4), except when SQLite gave a
-    // removed message's id to a new one: then its old index row goes first.
+    // Brings the folders' counts up to date with the rows inserted and removed, then the search
+    // index in step with the rows written so far. One-row statements in a row, after every
+    // multi-row statement of the transaction: FTS5 then keeps the terms in memory until the commit
+    // instead of writing a segment per message. Removed messages are only listed in search_removed
+    // (see migration version 4), except when SQLite gave a removed message's id to a new one: then
+    // its old index row goes first.
     Result<bool> finish();
 
 private:
@@ -70,23 +70,20 @@ private:
         QString addresses;
     };
 
-    // Inserted rows not yet in their folder's counts (see migration version 7).
+    // Rows inserted or removed and not yet in their folder's counts (migrations 7 and 8).
     struct CountDelta {
         qint64 folderId = 0;
         qint64 messages = 0;
         qint64 unread = 0;
     };
 
-    Result<bool> writeParts(qint64 messageId, const QList<MessagePart> &parts, bool replace);
-    void countInserted(qint64 folderId, const MessageFlags &flags);
+    void addCounts(qint64 folderId, qint64 messages, qint64 unread);
     Result<bool> applyCounts();
 
     sqlite3 *m_db = nullptr;
     Sql::Statement m_findByUid;
     Sql::Statement m_insert;
     Sql::Statement m_update;
-    Sql::Statement m_deleteParts;
-    Sql::Statement m_insertPart;
     Sql::Statement m_findFlags;
     Sql::Statement m_updateFlags;
     Sql::Statement m_deleteChunk;

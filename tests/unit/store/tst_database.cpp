@@ -219,6 +219,17 @@ void TestDatabase::earlierVersionFileIsMigrated()
     auto stored = messages.message(found->constFirst());
     QVERIFY(stored.ok());
     QCOMPARE(stored->from.constFirst().name, QStringLiteral("Jürgen Müller"));
+    // The parts moved into their message's row (version 8) with every field.
+    QCOMPARE(stored->parts.size(), 1);
+    const MessagePart &report = stored->parts.constFirst();
+    QCOMPARE(report.section, QStringLiteral("2"));
+    QCOMPARE(report.mimeType, QStringLiteral("application/pdf"));
+    QCOMPARE(report.encoding, QStringLiteral("base64"));
+    QCOMPARE(report.disposition, QStringLiteral("attachment"));
+    QCOMPARE(report.fileName, QStringLiteral("Bericht Q3.pdf"));
+    QCOMPARE(report.size, 48000);
+    QVERIFY(report.isAttachment);
+    QVERIFY(stored->hasAttachments);
     // The text of a cached body stays searchable across versions.
     auto bodyFound = messages.search(QStringLiteral("joining"));
     QVERIFY(bodyFound.ok());
@@ -454,7 +465,7 @@ void TestDatabase::accountRemovalCascades()
     const QSqlDatabase connection = db.connection();
     QCOMPARE(scalar(connection, QStringLiteral("SELECT count(*) FROM folders")).toInt(), 1);
     QCOMPARE(scalar(connection, QStringLiteral("SELECT count(*) FROM messages")).toInt(), 2);
-    QCOMPARE(scalar(connection, QStringLiteral("SELECT count(*) FROM message_parts")).toInt(), 2);
+    QCOMPARE(scalar(connection, QStringLiteral("SELECT sum(json_array_length(parts)) FROM messages")).toInt(), 2);
     QCOMPARE(scalar(connection, QStringLiteral("SELECT count(*) FROM message_search")).toInt(), 2);
     QCOMPARE(scalar(connection, QStringLiteral("SELECT count(*) FROM operations")).toInt(), 0);
     QCOMPARE(scalar(connection, QStringLiteral("SELECT count(*) FROM content_cache")).toInt(), 0);
