@@ -432,10 +432,12 @@ Result<int> FolderStore::dropServerHits(qint64 accountId)
             return transaction.error();
         if (first) {
             // A hit the window covers by now (it was widened meanwhile) is an ordinary message,
-            // in a folder that has been synchronized under a window: the next round knows it.
+            // in a folder that has been synchronized under a window: the next round knows it. The
+            // hits' own index is named: SQLite would rather walk the window's dates, every message.
             QSqlQuery kept(transaction.connection());
             kept.prepare(QStringLiteral("UPDATE messages SET server_hit = 0 WHERE server_hit != 0 AND id IN ("
-                                        "SELECT m.id FROM messages AS m JOIN folders AS f ON f.id = m.folder_id "
+                                        "SELECT m.id FROM messages AS m INDEXED BY messages_server_hits "
+                                        "JOIN folders AS f ON f.id = m.folder_id "
                                         "WHERE m.server_hit != 0 AND f.selected_for_sync != 0 AND f.uidvalidity != 0 "
                                         "AND f.window_start IS NOT NULL AND m.internal_date >= f.window_start") +
                          ofAccount + QStringLiteral(")"));

@@ -3,6 +3,7 @@
 
 #include "database.h"
 #include "messagerows.h"
+#include "sqlitestatement.h"
 #include "sqlsupport.h"
 
 #include <QSet>
@@ -56,22 +57,63 @@ Result<QList<qint64>> MessageStore::messageIds(qint64 folderId) const
 
 Result<UidSet> MessageStore::uids(qint64 folderId, quint32 first, quint32 last) const
 {
-    QSqlQuery query(m_database.connection());
-    query.setForwardOnly(true);
-    // Server hits (schema 6) are not part of what the sync keeps in step: comparing them with
-    // the window's UIDs would take them for expunged.
-    query.prepare(
-            QStringLiteral("SELECT uid FROM messages WHERE folder_id = ? AND uid BETWEEN ? AND ? AND server_hit = 0 "
-                           "ORDER BY uid"));
-    query.addBindValue(folderId);
-    query.addBindValue(qint64(first));
-    query.addBindValue(qint64(last));
-    if (!query.exec())
-        return Sql::error(query, QStringLiteral("Cannot list stored UIDs"));
+    sqlite3 *db = Sql::handle(m_database.connection());
+    // The (folder_id, uid) index alone answers this, without visiting a row: a resync compares a
+    // big folder's every UID with the server's.
+    Sql::Statement stored;
+    if (auto ok = stored.prepare(db, "SELECT uid FROM messages WHERE folder_id = ? AND uid BETWEEN ? AND ? ORDER BY uid",
+                                 "Cannot list stored UIDs");
+        !ok) {
+        return ok.error();
+    }
+    stored.bind(1, folderId);
+    stored.bind(2, qint64(first));
+    stored.bind(3, qint64(last));
     UidSet result;
-    while (query.next())
-        result.add(query.value(0).toUInt());
-    return result;
+    quint32 runFirst = 0;
+    quint32 runLast = 0;
+    for (;;) {
+        auto row = stored.step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            break;
+        const auto uid = quint32(stored.columnInt64(0));
+        if (runFirst != 0 && uid == runLast + 1) {
+            runLast = uid;
+            continue;
+        }
+        if (runFirst != 0)
+            result.addRange(runFirst, runLast);
+        runFirst = runLast = uid;
+    }
+    if (runFirst != 0)
+        result.addRange(runFirst, runLast);
+
+    // Server hits (schema 6) are not part of what the sync keeps in step: comparing them with
+    // the window's UIDs would take them for expunged. They are few, and have an index of their own,
+    // named here: left to itself SQLite walks the UID index and reads every row.
+    Sql::Statement hits;
+    if (auto ok = hits.prepare(db,
+                               "SELECT uid FROM messages INDEXED BY messages_server_hits "
+                               "WHERE folder_id = ? AND server_hit != 0 AND uid BETWEEN ? AND ?",
+                               "Cannot list stored UIDs");
+        !ok) {
+        return ok.error();
+    }
+    hits.bind(1, folderId);
+    hits.bind(2, qint64(first));
+    hits.bind(3, qint64(last));
+    UidSet found;
+    for (;;) {
+        auto row = hits.step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            break;
+        found.add(quint32(hits.columnInt64(0)));
+    }
+    return found.isEmpty() ? result : result.subtracted(found);
 }
 
 Result<UidSet> MessageStore::storedAmong(qint64 folderId, const UidSet &uids) const
