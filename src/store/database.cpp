@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "database.h"
 
+#include "messagerows.h"
 #include "sqlitestatement.h"
 #include "sqlsupport.h"
 #include "storelogging.h"
@@ -58,6 +59,8 @@ static Result<bool> configureConnection(const QSqlDatabase &db)
     // The message writer runs statements on the driver's own handle (sqlitestatement.h).
     if (auto same = Sql::checkSameLibrary(db); !same)
         return same.error();
+    if (auto registered = MessageRows::registerFunctions(Sql::handle(db)); !registered)
+        return registered.error();
     for (const QString &pragma :
          {QStringLiteral("PRAGMA foreign_keys = ON"), QStringLiteral("PRAGMA synchronous = NORMAL"),
           QStringLiteral("PRAGMA busy_timeout = %1").arg(kBusyTimeoutMs),

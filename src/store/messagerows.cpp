@@ -54,11 +54,16 @@ void bindMessage(Sql::Statement &statement, qint64 folderId, const MessageMetada
         statement.bindNull(++column);
     else
         statement.bindText(++column, partsToJson(message.parts));
+    if (message.messageId.isEmpty())
+        statement.bindNull(++column);
+    else
+        statement.bind(++column, messageIdKey(message.messageId.toUtf8()));
 }
 
-// What the writer binds: the columns read back by fromQuery(), then the parts (read by parts()).
-const QString kWrittenColumns = kMessageColumns + QStringLiteral(", parts");
-constexpr int kWrittenColumnCount = 23;
+// What the writer binds: the columns read back by fromQuery(), then the parts (read by parts())
+// and the Message-ID's key.
+const QString kWrittenColumns = kMessageColumns + QStringLiteral(", parts, msgid_key");
+constexpr int kWrittenColumnCount = 24;
 
 QStringList splitWords(const QString &text)
 {
@@ -114,6 +119,34 @@ QString partsToJson(const QList<MessagePart> &parts)
 }
 
 }  // namespace
+
+qint64 messageIdKey(QByteArrayView utf8)
+{
+    quint64 hash = 14695981039346656037ull;
+    for (const char c : utf8) {
+        hash ^= quint8(c);
+        hash *= 1099511628211ull;
+    }
+    return qint64(hash);
+}
+
+Result<bool> registerFunctions(sqlite3 *db)
+{
+    const auto key = [](sqlite3_context *context, int, sqlite3_value **arguments) {
+        if (sqlite3_value_type(arguments[0]) == SQLITE_NULL) {
+            sqlite3_result_null(context);
+            return;
+        }
+        const auto *text = reinterpret_cast<const char *>(sqlite3_value_text(arguments[0]));
+        sqlite3_result_int64(context, messageIdKey(QByteArrayView(text, sqlite3_value_bytes(arguments[0]))));
+    };
+    if (sqlite3_create_function_v2(db, "heron_msgid_key", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                                   nullptr, key, nullptr, nullptr, nullptr) != SQLITE_OK) {
+        return makeError(Error::Code::Io, QStringLiteral("Cannot set up the store's SQL functions: %1")
+                                                  .arg(QString::fromUtf8(sqlite3_errmsg(db))));
+    }
+    return true;
+}
 
 // Written by hand rather than through QJsonDocument: this runs for every address of every
 // message stored, and the document round trip was a tenth of an initial sync's time.

@@ -15,6 +15,14 @@
 // MessageStore, not part of the store's interface.
 namespace Heron::Store::MessageRows {
 
+// What the index on Message-IDs holds (migration version 8): a 64-bit FNV-1a hash of the
+// Message-ID's UTF-8, as messages.msgid_key. Lookups compare msgid as well, so a collision costs a
+// row read, never a wrong answer.
+qint64 messageIdKey(QByteArrayView utf8);
+// Makes messageIdKey() callable in SQL on the connection, as heron_msgid_key(text), for the
+// migration that fills msgid_key in.
+Result<bool> registerFunctions(sqlite3 *db);
+
 QString addressesToJson(const QList<Address> &addresses);
 QList<Address> addressesFromJson(const QString &json);
 

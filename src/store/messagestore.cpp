@@ -196,7 +196,9 @@ Result<QList<qint64>> MessageStore::idsForMessageId(qint64 accountId, const QStr
     QSqlQuery query(m_database.connection());
     query.setForwardOnly(true);
     query.prepare(QStringLiteral("SELECT m.id FROM messages AS m JOIN folders AS f ON f.id = m.folder_id "
-                                 "WHERE m.msgid = ? AND f.account_id = ? ORDER BY m.internal_date DESC"));
+                                 "WHERE m.msgid_key = ? AND m.msgid = ? AND f.account_id = ? "
+                                 "ORDER BY m.internal_date DESC"));
+    query.addBindValue(MessageRows::messageIdKey(messageId.toUtf8()));
     query.addBindValue(messageId);
     query.addBindValue(accountId);
     if (!query.exec())

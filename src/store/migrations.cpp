@@ -347,10 +347,17 @@ Migration version7()
 // statement journal for each DELETE of many rows, and for a resync that removes 1,000 scattered
 // messages that journal (the original of every page touched) spilled to a temporary file. The
 // writer takes removed rows out of the counts, read with DELETE ... RETURNING.
+// The index on Message-IDs holds a 64-bit hash of each (messages.msgid_key, filled in by the
+// writer and here by heron_msgid_key(), MessageRows::registerFunctions) instead of the text: a
+// third of the size, so fewer of its pages for scattered removals to rewrite.
 Migration version8()
 {
     return {8, statements({
                        "DROP TRIGGER messages_count_delete",
+                       "ALTER TABLE messages ADD COLUMN msgid_key INTEGER",
+                       "UPDATE messages SET msgid_key = heron_msgid_key(msgid) WHERE msgid != ''",
+                       "DROP INDEX messages_msgid",
+                       "CREATE INDEX messages_msgid_key ON messages(msgid_key) WHERE msgid_key IS NOT NULL",
                        "ALTER TABLE messages ADD COLUMN parts TEXT",
                        R"sql(UPDATE messages SET parts = (
     SELECT json_group_array(json_array(section, mime_type, charset, encoding, disposition, file_name,

@@ -230,6 +230,9 @@ void TestDatabase::earlierVersionFileIsMigrated()
     QCOMPARE(report.size, 48000);
     QVERIFY(report.isAttachment);
     QVERIFY(stored->hasAttachments);
+    // Message-IDs keyed in SQL by the migration are found by the key computed here.
+    QCOMPARE(*messages.idsForMessageId(1, QStringLiteral("<q3@example.de>")), QList<qint64>{2});
+    QVERIFY(messages.idsForMessageId(1, QStringLiteral("<q4@example.de>"))->isEmpty());
     // The text of a cached body stays searchable across versions.
     auto bodyFound = messages.search(QStringLiteral("joining"));
     QVERIFY(bodyFound.ok());
