@@ -140,6 +140,25 @@ Result<bool> FolderStore::renameFolder(qint64 folderId, const FolderListing &lis
     return transaction.commit();
 }
 
+Result<bool> FolderStore::markUnchanged(const QList<qint64> &folderIds, const QDateTime &when)
+{
+    if (folderIds.isEmpty())
+        return true;
+    Transaction transaction(m_database);
+    if (!transaction.isActive())
+        return transaction.error();
+    QSqlQuery query(transaction.connection());
+    query.prepare(QStringLiteral("UPDATE folders SET last_incremental_sync = ? WHERE id = ?"));
+    for (const qint64 folderId : folderIds) {
+        query.addBindValue(Sql::fromDateTime(when));
+        query.addBindValue(folderId);
+        if (!query.exec())
+            return Sql::error(query, QStringLiteral("Cannot record the end of a round"));
+        transaction.changes().folderChanged(folderId);
+    }
+    return transaction.commit();
+}
+
 Result<bool> FolderStore::removeFolder(qint64 folderId)
 {
     Transaction transaction(m_database);

@@ -34,6 +34,9 @@ public:
     Result<bool> setWindowStart(qint64 folderId, const QDateTime &windowStart);
     // Records the strategy the last round used and its error (empty when it succeeded).
     Result<bool> setSyncStatus(qint64 folderId, const QString &strategy, const QString &lastError);
+    // Records that an incremental round found these folders unchanged at `when`, in one
+    // transaction: a poll of an account with many folders commits once, not once per folder.
+    Result<bool> markUnchanged(const QList<qint64> &folderIds, const QDateTime &when);
 
     Result<FolderRecord> folder(qint64 folderId) const;
     Result<QList<FolderRecord>> folders(qint64 accountId) const;

@@ -526,6 +526,8 @@ void AccountSync::syncNextFolder()
 {
     if (m_stopping)
         return;
+    if (!finishUnchangedFolders())
+        return;
     if (m_folderQueue.isEmpty())
         return leaveMailbox();
     FolderSyncRequest request = m_folderQueue.takeFirst();
@@ -563,7 +565,69 @@ void AccountSync::syncNextFolder()
     sync->start();
 }
 
+// The run of queued folders whose STATUS shows them unchanged and that have nothing else to do (no
+// window, no earlier error to clear) finish together, as FolderSync would finish each of them but
+// with one transaction for all: a poll of an account with many folders commits once. False when
+// the store failed, and the round with it.
+bool AccountSync::finishUnchangedFolders()
+{
+    if (m_folderQueue.isEmpty() || !FolderSync::isUnchanged(m_folderQueue.constFirst()))
+        return true;
+    // The stored states may have moved since the round was planned (a resync of the same folder).
+    auto stored = Store::FolderStore(m_profile.database()).folders(m_accountId);
+    if (!stored) {
+        roundError(stored.error());
+        return false;
+    }
+    QHash<qint64, Store::FolderRecord> fresh;
+    for (const Store::FolderRecord &record : std::as_const(*stored))
+        fresh.insert(record.id, record);
+    QList<FolderSyncRequest> unchanged;
+    while (!m_folderQueue.isEmpty()) {
+        FolderSyncRequest request = m_folderQueue.constFirst();
+        const auto found = fresh.constFind(request.folder.id);
+        if (found == fresh.cend())
+            break;  // removed meanwhile: syncNextFolder passes over it
+        request.folder = *found;
+        if (!FolderSync::isUnchanged(request) || request.windowStart.isValid() ||
+            request.folder.windowStart.isValid() || !request.folder.lastError.isEmpty())
+            break;
+        m_folderQueue.removeFirst();
+        unchanged.append(request);
+    }
+    QList<qint64> ids;
+    for (const FolderSyncRequest &request : std::as_const(unchanged))
+        ids.append(request.folder.id);
+    if (auto marked = Store::FolderStore(m_profile.database()).markUnchanged(ids, QDateTime::currentDateTimeUtc());
+        !marked) {
+        roundError(marked.error());
+        return false;
+    }
+    for (const FolderSyncRequest &request : std::as_const(unchanged)) {
+        const Store::FolderRecord &folder = request.folder;
+        ++m_folderIndex;
+        Q_EMIT progressChanged({m_accountId, folder.id, folder.listing.path, m_folderIndex, m_folderCount, 0, 0});
+        FolderSyncResult result;
+        result.skipped = true;
+        result.strategyUsed = Accounts::strategyName(request.strategy);
+        result.stats.folders = 1;
+        recordFolderResult(folder, result);
+    }
+    return true;
+}
+
 void AccountSync::folderSynced(const Store::FolderRecord &before, const FolderSyncResult &result)
+{
+    recordFolderResult(before, result);
+    // Unchanged folders finish at once; every so often go through the event loop to keep the
+    // stack flat on accounts with thousands of folders.
+    if (m_folderIndex % 32 == 0)
+        QMetaObject::invokeMethod(this, &AccountSync::syncNextFolder, Qt::QueuedConnection);
+    else
+        syncNextFolder();
+}
+
+void AccountSync::recordFolderResult(const Store::FolderRecord &before, const FolderSyncResult &result)
 {
     SyncStats stats = result.stats;
     stats.bytesIn = stats.bytesOut = stats.commands = stats.roundTrips = 0;  // counted for the round
@@ -590,12 +654,6 @@ void AccountSync::folderSynced(const Store::FolderRecord &before, const FolderSy
         m_folderQueue.prepend(again);
         ++m_folderCount;
     }
-    // Unchanged folders finish at once; every so often go through the event loop to keep the
-    // stack flat on accounts with thousands of folders.
-    if (m_folderIndex % 32 == 0)
-        QMetaObject::invokeMethod(this, &AccountSync::syncNextFolder, Qt::QueuedConnection);
-    else
-        syncNextFolder();
 }
 
 void AccountSync::leaveMailbox()

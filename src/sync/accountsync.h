@@ -122,7 +122,9 @@ private:
     void fetchStatuses(const QList<Store::FolderRecord> &folders);
     void planFolders(const QHash<QString, Imap::StatusDataResponse> &statuses);
     void syncNextFolder();
+    bool finishUnchangedFolders();
     void folderSynced(const Store::FolderRecord &before, const FolderSyncResult &result);
+    void recordFolderResult(const Store::FolderRecord &before, const FolderSyncResult &result);
     void leaveMailbox();
     void endRound();
     void roundError(const Error &error);

@@ -59,6 +59,7 @@ private Q_SLOTS:
     void offlineActionsAreReplayedAtTheNextRound();
     void bounceIsLinkedToItsOriginal();
     void deselectedFolderIsForgottenAndFetchedAgain();
+    void unchangedFoldersFinishInOneCommit();
     void reconnectsAfterTheConnectionIsLost();
     void fetchedTextIsSearchable();
     void serverSearchFindsWhatTheStoreLacks();
@@ -519,6 +520,45 @@ void SyncEngineDovecotTest::deselectedFolderIsForgottenAndFetchedAgain()
     QVERIFY(syncOnce(engine));
     QCOMPARE(folders.folder(sent)->messageCount, 7);
     QVERIFY(arrived.isEmpty());  // fetched again, not news
+    QCOMPARE(differences(m_fixture, *account), QString());
+}
+
+// A poll that finds every folder unchanged asks the server nothing but the LIST-STATUS, and
+// records the end of the round for all the folders in one commit, not one per folder.
+void SyncEngineDovecotTest::unchangedFoldersFinishInOneCommit()
+{
+    const QString user = nextUser();
+    const QStringList paths{QStringLiteral("INBOX"), QStringLiteral("Sent"), QStringLiteral("Drafts"),
+                            QStringLiteral("Trash")};
+    for (const QString &path : paths)
+        QVERIFY(m_fixture.deliver(user, message(user.toUtf8() + "-" + path.toUtf8()), path).ok());
+    auto account = addAccount(m_fixture, user);
+    QVERIFY(account);
+    Store::FolderStore folders(m_profile->database());
+    Sync::SyncEngine engine(*m_profile);
+    QVERIFY(syncOnce(engine));  // learns the folders
+    for (const QString &path : paths)
+        QVERIFY(folders.setSelectedForSync(folderId(*account, path), true).ok());
+    QVERIFY(syncOnce(engine));
+    for (const QString &path : paths)
+        QCOMPARE(folders.folder(folderId(*account, path))->messageCount, 1);
+
+    const QDateTime before = QDateTime::currentDateTimeUtc().addMSecs(-1);
+    const quint64 commits = m_profile->database().commitCount();
+    QSignalSpy finished(&engine, &Sync::SyncEngine::roundFinished);
+    QVERIFY(syncOnce(engine));
+    QCOMPARE(finished.size(), 1);
+    const auto stats = finished.at(0).at(1).value<Sync::SyncStats>();
+    QCOMPARE(stats.selects, 0);
+    QCOMPARE(stats.folders, qint64(paths.size()));
+    // The folder list's transaction (which writes nothing when the list is the same) and the
+    // unchanged folders' one.
+    QCOMPARE(m_profile->database().commitCount() - commits, quint64(2));
+    for (const QString &path : paths) {
+        const auto folder = folders.folder(folderId(*account, path));
+        QVERIFY2(folder->lastIncrementalSync >= before, qPrintable(path));
+        QCOMPARE(folder->messageCount, 1);
+    }
     QCOMPARE(differences(m_fixture, *account), QString());
 }
 
