@@ -20,9 +20,15 @@ void UidSet::addRange(uint32_t first, uint32_t last)
         return;  // 0 is never a UID or sequence number (RFC 3501 §9, nz-number)
     if (first == 0)
         first = 1;
-    // Fast path: appending in ascending order, the common case when building from a scan.
+    // Fast paths: appending in ascending order, the common case when building from a scan, either
+    // past the last range or extending it.
     if (m_ranges.isEmpty() || (m_ranges.last().last != kStar && first > m_ranges.last().last + 1)) {
         m_ranges.append({first, last});
+        return;
+    }
+    if (Range &tail = m_ranges.last(); first >= tail.first) {
+        if (tail.last != kStar)
+            tail.last = std::max(tail.last, last);
         return;
     }
     // Find the first range that could touch [first, last].

@@ -60,7 +60,7 @@ void bindMessage(Sql::Statement &statement, qint64 folderId, const MessageMetada
         statement.bind(++column, messageIdKey(message.messageId.toUtf8()));
 }
 
-// What the writer binds: the columns read back by fromQuery(), then the parts (read by parts())
+// What the writer binds: the columns read back by fromQuery(), then the parts (partsFromJson())
 // and the Message-ID's key.
 const QString kWrittenColumns = kMessageColumns + QStringLiteral(", parts, msgid_key");
 constexpr int kWrittenColumnCount = 24;
@@ -233,18 +233,13 @@ MessageMetadata fromQuery(const QSqlQuery &query)
     return message;
 }
 
-Result<QList<MessagePart>> parts(const QSqlDatabase &db, qint64 messageId)
+QList<MessagePart> partsFromJson(const QString &json)
 {
-    QSqlQuery query(db);
-    query.prepare(QStringLiteral("SELECT parts FROM messages WHERE id = ?"));
-    query.addBindValue(messageId);
-    if (!query.exec())
-        return Sql::error(query, QStringLiteral("Cannot read the parts of a message"));
     QList<MessagePart> result;
-    if (!query.next() || query.isNull(0))
+    if (json.isEmpty())
         return result;
     // A value that is not the array of migration version 8 yields the parts that are.
-    const QJsonArray array = QJsonDocument::fromJson(query.value(0).toString().toUtf8()).array();
+    const QJsonArray array = QJsonDocument::fromJson(json.toUtf8()).array();
     result.reserve(array.size());
     for (const QJsonValue &value : array) {
         const QJsonArray fields = value.toArray();

@@ -29,7 +29,8 @@ QList<Address> addressesFromJson(const QString &json);
 // The column list that fromQuery() expects, in order, for "SELECT <columns> FROM messages".
 QString selectColumns();
 MessageMetadata fromQuery(const QSqlQuery &query);
-Result<QList<MessagePart>> parts(const QSqlDatabase &db, qint64 messageId);
+// A message's parts from messages.parts (migration version 8), in section order.
+QList<MessagePart> partsFromJson(const QString &json);
 
 // The addresses as the search index holds them: "name email" of every address, in the order
 // from, sender, reply-to, to, cc, bcc (the order of the message_search_expected view).

@@ -7,6 +7,7 @@
 #include "sqlsupport.h"
 
 #include <QSet>
+#include <QSqlRecord>
 
 namespace Heron::Store {
 
@@ -14,19 +15,16 @@ Result<MessageMetadata> MessageStore::message(qint64 messageId) const
 {
     const QSqlDatabase db = m_database.connection();
     QSqlQuery query(db);
+    // The parts come with the row; lists read rows without them (selectColumns()).
     query.prepare(QStringLiteral("SELECT ") + MessageRows::selectColumns() +
-                  QStringLiteral(" FROM messages WHERE id = ?"));
+                  QStringLiteral(", parts FROM messages WHERE id = ?"));
     query.addBindValue(messageId);
     if (!query.exec())
         return Sql::error(query, QStringLiteral("Cannot read a message"));
     if (!query.next())
         return makeError(Error::Code::InvalidInput, QStringLiteral("No message with id %1").arg(messageId));
     MessageMetadata message = MessageRows::fromQuery(query);
-    query.finish();
-    auto parts = MessageRows::parts(db, messageId);
-    if (!parts)
-        return parts.error();
-    message.parts = *parts;
+    message.parts = MessageRows::partsFromJson(query.value(query.record().count() - 1).toString());
     return message;
 }
 
@@ -55,65 +53,49 @@ Result<QList<qint64>> MessageStore::messageIds(qint64 folderId) const
     return ids;
 }
 
+namespace {
+
+// The UIDs a statement's first column yields, bound with (folder, first UID, last UID).
+Result<UidSet> uidsFrom(sqlite3 *db, const char *sql, qint64 folderId, quint32 first, quint32 last)
+{
+    Sql::Statement statement;
+    if (auto ok = statement.prepare(db, sql, "Cannot list stored UIDs"); !ok)
+        return ok.error();
+    statement.bind(1, folderId);
+    statement.bind(2, qint64(first));
+    statement.bind(3, qint64(last));
+    UidSet result;
+    for (;;) {
+        auto row = statement.step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            return result;
+        result.add(quint32(statement.columnInt64(0)));
+    }
+}
+
+}  // namespace
+
 Result<UidSet> MessageStore::uids(qint64 folderId, quint32 first, quint32 last) const
 {
     sqlite3 *db = Sql::handle(m_database.connection());
     // The (folder_id, uid) index alone answers this, without visiting a row: a resync compares a
     // big folder's every UID with the server's.
-    Sql::Statement stored;
-    if (auto ok = stored.prepare(db, "SELECT uid FROM messages WHERE folder_id = ? AND uid BETWEEN ? AND ? ORDER BY uid",
-                                 "Cannot list stored UIDs");
-        !ok) {
-        return ok.error();
-    }
-    stored.bind(1, folderId);
-    stored.bind(2, qint64(first));
-    stored.bind(3, qint64(last));
-    UidSet result;
-    quint32 runFirst = 0;
-    quint32 runLast = 0;
-    for (;;) {
-        auto row = stored.step();
-        if (!row)
-            return row.error();
-        if (!*row)
-            break;
-        const auto uid = quint32(stored.columnInt64(0));
-        if (runFirst != 0 && uid == runLast + 1) {
-            runLast = uid;
-            continue;
-        }
-        if (runFirst != 0)
-            result.addRange(runFirst, runLast);
-        runFirst = runLast = uid;
-    }
-    if (runFirst != 0)
-        result.addRange(runFirst, runLast);
-
+    auto stored = uidsFrom(db, "SELECT uid FROM messages WHERE folder_id = ? AND uid BETWEEN ? AND ? ORDER BY uid",
+                           folderId, first, last);
+    if (!stored)
+        return stored.error();
     // Server hits (schema 6) are not part of what the sync keeps in step: comparing them with
     // the window's UIDs would take them for expunged. They are few, and have an index of their own,
     // named here: left to itself SQLite walks the UID index and reads every row.
-    Sql::Statement hits;
-    if (auto ok = hits.prepare(db,
-                               "SELECT uid FROM messages INDEXED BY messages_server_hits "
-                               "WHERE folder_id = ? AND server_hit != 0 AND uid BETWEEN ? AND ?",
-                               "Cannot list stored UIDs");
-        !ok) {
-        return ok.error();
-    }
-    hits.bind(1, folderId);
-    hits.bind(2, qint64(first));
-    hits.bind(3, qint64(last));
-    UidSet found;
-    for (;;) {
-        auto row = hits.step();
-        if (!row)
-            return row.error();
-        if (!*row)
-            break;
-        found.add(quint32(hits.columnInt64(0)));
-    }
-    return found.isEmpty() ? result : result.subtracted(found);
+    auto hits = uidsFrom(db,
+                         "SELECT uid FROM messages INDEXED BY messages_server_hits "
+                         "WHERE folder_id = ? AND server_hit != 0 AND uid BETWEEN ? AND ?",
+                         folderId, first, last);
+    if (!hits)
+        return hits.error();
+    return hits->isEmpty() ? *stored : stored->subtracted(*hits);
 }
 
 Result<UidSet> MessageStore::storedAmong(qint64 folderId, const UidSet &uids) const
