@@ -322,6 +322,7 @@ Result<SyncBatchOutcome> FolderStore::applySyncBatch(qint64 folderId, const Sync
                         return failed(upserted.error());
                     if (upserted->inserted) {
                         changes.insertedMessages[folderId].append(upserted->id);
+                        step.insertedIds.append(upserted->id);
                         ++step.inserted;
                     } else {
                         changes.changedMessages[folderId].append(upserted->id);
@@ -384,6 +385,7 @@ Result<SyncBatchOutcome> FolderStore::applySyncBatch(qint64 folderId, const Sync
             return failed(committed.error());
         ++outcome.transactions;
         outcome.inserted += step.inserted;
+        outcome.insertedIds.append(step.insertedIds);
         outcome.changed += step.changed;
         outcome.removed += step.removed;
         next = end;

@@ -74,24 +74,31 @@ QStringList splitWords(const QString &text)
 
 namespace {
 
-// RFC 8259 string escaping: quote, backslash and control characters.
+// RFC 8259 string escaping: quote, backslash and control characters. Runs without them, most
+// strings whole, are appended in one piece.
 void appendJsonString(QString &out, const QString &text)
 {
     static constexpr char kHex[] = "0123456789abcdef";
     out += QLatin1Char('"');
-    for (const QChar c : text) {
-        const char16_t u = c.unicode();
+    const char16_t *const begin = reinterpret_cast<const char16_t *>(text.constData());
+    const char16_t *const end = begin + text.size();
+    const char16_t *run = begin;
+    for (const char16_t *p = begin; p != end; ++p) {
+        const char16_t u = *p;
+        if (u != u'"' && u != u'\\' && u >= 0x20)
+            continue;
+        out.append(QStringView(run, p));
+        run = p + 1;
         if (u == u'"' || u == u'\\') {
             out += QLatin1Char('\\');
-            out += c;
-        } else if (u < 0x20) {
+            out += QChar(u);
+        } else {
             out += QLatin1StringView("\\u00");
             out += QLatin1Char(kHex[u >> 4]);
             out += QLatin1Char(kHex[u & 0xf]);
-        } else {
-            out += c;
         }
     }
+    out.append(QStringView(run, end));
     out += QLatin1Char('"');
 }
 

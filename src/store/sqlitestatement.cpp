@@ -5,6 +5,8 @@
 
 #include <QSqlDriver>
 
+#include <algorithm>
+
 #include <sqlite3.h>
 
 namespace Heron::Store::Sql {
@@ -55,6 +57,7 @@ Result<bool> Statement::prepare(sqlite3 *db, const char *sql, const char *contex
         m_statement = nullptr;
         return failure;
     }
+    m_parameters.resize(sqlite3_bind_parameter_count(m_statement));
     return true;
 }
 
@@ -64,6 +67,15 @@ void Statement::resetIfRun()
         sqlite3_reset(m_statement);
         m_state = State::Ready;
     }
+}
+
+QByteArray &Statement::parameterBuffer(int index)
+{
+    // An index SQLite does not know gets a buffer too; the bind itself then fails as SQLite says.
+    const qsizetype slot = std::max(index, 1) - 1;
+    if (slot >= m_parameters.size())
+        m_parameters.resize(slot + 1);
+    return m_parameters[slot];
 }
 
 void Statement::bind(int index, qint64 value)
@@ -81,13 +93,12 @@ void Statement::bindNull(int index)
 void Statement::bindText(int index, const QString &text)
 {
     resetIfRun();
-    // SQLITE_TRANSIENT: SQLite copies the text, so temporaries may be bound.
-    // Encoded here into a reused buffer: SQLite's own UTF-16 conversion allocated per value and
-    // was slower. SQLITE_TRANSIENT: SQLite copies the bytes before the buffer is reused.
-    m_buffer.resize(m_encoder.requiredSpace(text.size()));
-    char *end = m_encoder.appendToBuffer(m_buffer.data(), text);
-    sqlite3_bind_text64(m_statement, index, m_buffer.constData(), sqlite3_uint64(end - m_buffer.constData()),
-                        SQLITE_TRANSIENT, SQLITE_UTF8);
+    // Encoded here: SQLite's own UTF-16 conversion allocated per value and was slower.
+    QByteArray &buffer = parameterBuffer(index);
+    buffer.resize(m_encoder.requiredSpace(text.size()));
+    char *end = m_encoder.appendToBuffer(buffer.data(), text);
+    sqlite3_bind_text64(m_statement, index, buffer.constData(), sqlite3_uint64(end - buffer.constData()),
+                        SQLITE_STATIC, SQLITE_UTF8);
 }
 
 void Statement::bindNullableText(int index, const QString &text)
@@ -103,8 +114,12 @@ void Statement::bindBlob(int index, const QByteArray &bytes)
     resetIfRun();
     if (bytes.isNull())
         sqlite3_bind_null(m_statement, index);
-    else
-        sqlite3_bind_blob64(m_statement, index, bytes.constData(), sqlite3_uint64(bytes.size()), SQLITE_TRANSIENT);
+    else {
+        // A shared copy: it keeps the bytes alive, whatever becomes of the caller's array.
+        QByteArray &buffer = parameterBuffer(index);
+        buffer = bytes;
+        sqlite3_bind_blob64(m_statement, index, buffer.constData(), sqlite3_uint64(buffer.size()), SQLITE_STATIC);
+    }
 }
 
 void Statement::bindDateTime(int index, const QDateTime &value)

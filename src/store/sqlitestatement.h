@@ -5,6 +5,7 @@
 
 #include <QByteArray>
 #include <QDateTime>
+#include <QList>
 #include <QSqlDatabase>
 #include <QString>
 #include <QStringEncoder>
@@ -65,6 +66,7 @@ public:
 private:
     Error error(const char *what) const;
     void resetIfRun();
+    QByteArray &parameterBuffer(int index);
 
     sqlite3 *m_db = nullptr;
     sqlite3_stmt *m_statement = nullptr;
@@ -73,7 +75,9 @@ private:
     enum class State { Ready, Row, Done };
     State m_state = State::Ready;
     QStringEncoder m_encoder{QStringEncoder::Utf8, QStringEncoder::Flag::Stateless};
-    QByteArray m_buffer;
+    // One buffer per parameter, bound without a copy (SQLITE_STATIC): it stays as it is until
+    // that parameter is bound again, which only happens once the statement is reset.
+    QList<QByteArray> m_parameters;
 };
 
 }  // namespace Heron::Store::Sql

@@ -45,6 +45,7 @@ struct SyncBatch {
 struct SyncBatchOutcome {
     int transactions = 0;
     int inserted = 0;
+    QList<qint64> insertedIds;  // in the order the batch gave the messages
     int changed = 0;
     int removed = 0;
 };

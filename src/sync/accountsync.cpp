@@ -58,11 +58,13 @@ bool isSelectable(const Store::FolderListing &listing)
 
 }  // namespace
 
-AccountSync::AccountSync(Accounts::Profile &profile, qint64 accountId, ContentCache *contentCache, QObject *parent)
+AccountSync::AccountSync(Accounts::Profile &profile, qint64 accountId, ContentCache *contentCache,
+                         Store::BatchWriter &writer, QObject *parent)
     : QObject(parent)
     , m_profile(profile)
     , m_accountId(accountId)
     , m_contentCache(contentCache)
+    , m_writer(writer)
 {
     m_roundTimer.setSingleShot(true);
     connect(&m_roundTimer, &QTimer::timeout, this, [this] { beginRound(); });
@@ -540,7 +542,7 @@ void AccountSync::syncNextFolder()
     const Store::FolderRecord before = request.folder;
     SyncProgress progress{m_accountId, before.id, before.listing.path, m_folderIndex, m_folderCount, 0, 0};
     Q_EMIT progressChanged(progress);
-    auto *sync = new FolderSync(m_syncConnection->session(), m_profile.database(), request, this);
+    auto *sync = new FolderSync(m_syncConnection->session(), m_profile.database(), m_writer, request, this);
     m_folderSync = sync;
     connect(sync, &FolderSync::progressChanged, this, [this, progress](qint64 done, qint64 total) mutable {
         progress.done = done;

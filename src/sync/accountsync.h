@@ -39,7 +39,8 @@ class ContentCache;
 class AccountSync : public QObject {
     Q_OBJECT
 public:
-    AccountSync(Accounts::Profile &profile, qint64 accountId, ContentCache *contentCache, QObject *parent = nullptr);
+    AccountSync(Accounts::Profile &profile, qint64 accountId, ContentCache *contentCache, Store::BatchWriter &writer,
+                QObject *parent = nullptr);
     ~AccountSync() override;
 
     qint64 accountId() const { return m_accountId; }
@@ -150,6 +151,7 @@ private:
     Accounts::Profile &m_profile;
     qint64 m_accountId = 0;
     ContentCache *m_contentCache = nullptr;
+    Store::BatchWriter &m_writer;
     Accounts::AccountSettings m_settings;
     QString m_password;
     bool m_havePassword = false;

@@ -8,7 +8,6 @@
 #include "store/database.h"
 #include "store/folderstore.h"
 #include "store/messagestore.h"
-#include "store/storenotifier.h"
 #include "sync/messageconverter.h"
 #include "sync/synclogging.h"
 
@@ -22,6 +21,9 @@ namespace {
 // or zone (RFC 3501 §6.4.4), so the server's idea of the boundary day can differ from ours by a
 // day, and purging those messages would fetch them again every round.
 constexpr qint64 kWindowGraceSeconds = 24 * 3600;
+
+// Fetched batches that may wait for the writer while the next ones are fetched.
+constexpr int kWritesQueued = 2;
 
 QList<UidSet> chunksNewestFirst(const UidSet &uids, int batchSize)
 {
@@ -37,11 +39,13 @@ QList<UidSet> chunksNewestFirst(const UidSet &uids, int batchSize)
 
 }  // namespace
 
-FolderSync::FolderSync(Imap::Session *session, Store::Database &database, FolderSyncRequest request,
-                       QObject *parent)
+FolderSync::FolderSync(Imap::Session *session, Store::Database &database, Store::BatchWriter &writer,
+                       FolderSyncRequest request, QObject *parent)
     : QObject(parent)
     , m_session(session)
     , m_database(database)
+    , m_writer(writer)
+    , m_writeSequence(Store::BatchWriter::newSequence())
     , m_request(std::move(request))
 {
 }
@@ -84,15 +88,6 @@ void FolderSync::start()
     m_bytesOutAtStart = stats.bytesOut;
     m_commandsAtStart = stats.commands;
     m_roundTripsAtStart = stats.roundTrips;
-
-    connect(m_database.notifier(), &Store::StoreNotifier::messagesInserted, this,
-            [this](qint64 folderId, const QList<qint64> &ids) {
-                if (folderId != m_request.folder.id)
-                    return;
-                m_result.insertedIds.append(ids);
-                if (m_applyingArrivals)
-                    m_result.arrivedIds.append(ids);
-            });
 
     if (isUnchanged(m_request)) {
         m_result.skipped = true;
@@ -487,8 +482,11 @@ void FolderSync::applyChangesAndPlanFetch()
 
 void FolderSync::fetchNextBatches()
 {
+    // Fetches in flight, and batches fetched but not yet written, are both bounded: memory stays
+    // flat however fast the server is and however slow the disk.
     const bool modSeq = m_request.strategy != Accounts::SyncStrategy::Plain;
-    while (m_nextBatchToSend < m_batches.size() && m_nextBatchToSend - m_nextBatchToApply < m_request.pipelineDepth) {
+    while (m_nextBatchToSend < m_batches.size() && m_nextBatchToSend - m_nextBatchToWrite < m_request.pipelineDepth &&
+           m_nextBatchToSend - m_nextBatchToApply < m_request.pipelineDepth + kWritesQueued) {
         const int index = m_nextBatchToSend++;
         auto *job = new Imap::FetchJob(m_session);
         job->setUids(m_batches.at(index));
@@ -516,8 +514,8 @@ void FolderSync::batchFetched(int index)
     if (m_finished)
         return;
     m_batchDone[index] = true;
-    while (m_nextBatchToApply < m_batches.size() && m_batchDone.at(m_nextBatchToApply)) {
-        const int b = m_nextBatchToApply;
+    while (m_nextBatchToWrite < m_batches.size() && m_batchDone.at(m_nextBatchToWrite)) {
+        const int b = m_nextBatchToWrite++;
         const bool last = b == m_batches.size() - 1;
         Store::SyncBatch batch;
         batch.uidValidity = m_serverUidValidity;
@@ -540,17 +538,35 @@ void FolderSync::batchFetched(int index)
             m_state.syncedDownTo = 1;
             batch.syncPoint = syncPoint();
         }
-        // New mail is what arrived above the old UIDNEXT of a folder synchronized before.
-        m_applyingArrivals = b < m_newRangeBatches;
-        auto outcome = Store::FolderStore(m_database).applySyncBatch(m_request.folder.id, batch);
-        m_applyingArrivals = false;
-        if (!outcome)
-            return fail(outcome.error());
-        m_result.stats.newMessages += outcome->inserted;
-        m_fetchDone += fetched;
-        ++m_nextBatchToApply;
-        Q_EMIT progressChanged(m_fetchDone, m_fetchTotal);
+        // The writer applies batches in the order given, so each sync point still lands with
+        // the rows it covers and after every batch before it.
+        m_writer.apply(m_writeSequence, m_request.folder.id, std::move(batch), this,
+                       [this, b, fetched](const Result<Store::SyncBatchOutcome> &outcome) {
+                           batchWritten(b, fetched, outcome);
+                       });
     }
+    fetchNextBatches();
+}
+
+void FolderSync::batchWritten(int index, qint64 fetched, const Result<Store::SyncBatchOutcome> &outcome)
+{
+    m_nextBatchToApply = index + 1;
+    if (m_failure) {
+        if (m_nextBatchToApply == m_nextBatchToWrite)
+            reportFailure();
+        return;
+    }
+    if (m_finished)
+        return;
+    if (!outcome)
+        return fail(outcome.error());
+    m_result.stats.newMessages += outcome->inserted;
+    m_result.insertedIds.append(outcome->insertedIds);
+    // New mail is what arrived above the old UIDNEXT of a folder synchronized before.
+    if (index < m_newRangeBatches)
+        m_result.arrivedIds.append(outcome->insertedIds);
+    m_fetchDone += fetched;
+    Q_EMIT progressChanged(m_fetchDone, m_fetchTotal);
     if (m_nextBatchToApply == m_batches.size())
         return finishRound();
     fetchNextBatches();
@@ -615,7 +631,7 @@ void FolderSync::finishRound()
                 m_lateVanished = UidSet();
                 m_localUids = *local;
                 m_localUidsLoaded = true;
-                m_nextBatchToSend = m_nextBatchToApply = 0;
+                m_nextBatchToSend = m_nextBatchToWrite = m_nextBatchToApply = 0;
                 m_batches.clear();
                 return reconcile(QStringLiteral("a VANISHED pushed during the round named every stored message"));
             }
@@ -652,7 +668,7 @@ void FolderSync::finishRound()
             return fail(local.error());
         m_localUids = *local;
         m_localUidsLoaded = true;
-        m_nextBatchToSend = m_nextBatchToApply = 0;
+        m_nextBatchToSend = m_nextBatchToWrite = m_nextBatchToApply = 0;
         m_batches.clear();
         return reconcile(QStringLiteral("the server has %1 messages and %2 are stored")
                                  .arg(m_serverExists)
@@ -680,7 +696,6 @@ void FolderSync::finishWith()
         m_result.stats.roundTrips = stats.roundTrips - m_roundTripsAtStart;
         disconnect(m_session, nullptr, this, nullptr);
     }
-    disconnect(m_database.notifier(), nullptr, this, nullptr);
     m_result.stats.milliseconds = m_started.msecsTo(QDateTime::currentDateTimeUtc());
     Q_EMIT finished(m_result);
 }
@@ -692,10 +707,16 @@ void FolderSync::fail(const Error &error)
     m_finished = true;
     if (m_session)
         disconnect(m_session, nullptr, this, nullptr);
-    disconnect(m_database.notifier(), nullptr, this, nullptr);
     qCWarning(lcSync) << "Synchronizing" << m_request.folder.listing.path << "failed:" << error.message;
-    Store::FolderStore(m_database).setSyncStatus(m_request.folder.id, strategyName(), error.message);
-    Q_EMIT failed(error);
+    m_failure = error;
+    if (m_nextBatchToApply == m_nextBatchToWrite)
+        reportFailure();
+}
+
+void FolderSync::reportFailure()
+{
+    Store::FolderStore(m_database).setSyncStatus(m_request.folder.id, strategyName(), m_failure->message);
+    Q_EMIT failed(*m_failure);
 }
 
 }  // namespace Heron::Sync

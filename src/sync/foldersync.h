@@ -5,6 +5,7 @@
 #include "core/result.h"
 #include "core/uidset.h"
 #include "imap/response.h"
+#include "store/batchwriter.h"
 #include "store/folderrecord.h"
 #include "store/syncbatch.h"
 #include "sync/syncstats.h"
@@ -68,8 +69,9 @@ struct FolderSyncResult {
 class FolderSync : public QObject {
     Q_OBJECT
 public:
-    FolderSync(Imap::Session *session, Store::Database &database, FolderSyncRequest request,
-               QObject *parent = nullptr);
+    // New messages are written through writer, on its thread; everything else on this one.
+    FolderSync(Imap::Session *session, Store::Database &database, Store::BatchWriter &writer,
+               FolderSyncRequest request, QObject *parent = nullptr);
     ~FolderSync() override;
 
     void start();
@@ -99,9 +101,11 @@ private:
     void applyChangesAndPlanFetch();
     void fetchNextBatches();
     void batchFetched(int index);
+    void batchWritten(int index, qint64 fetched, const Result<Store::SyncBatchOutcome> &outcome);
     void finishRound();
     void finishWith();
     void fail(const Error &error);
+    void reportFailure();
     Store::FolderSyncPoint syncPoint() const;
     void onUnsolicited(const Imap::Response &response);
     QByteArray sinceCriterion() const;
@@ -109,6 +113,8 @@ private:
 
     QPointer<Imap::Session> m_session;
     Store::Database &m_database;
+    Store::BatchWriter &m_writer;
+    Store::BatchWriter::Sequence m_writeSequence;
     FolderSyncRequest m_request;
     FolderSyncResult m_result;
     Store::FolderState m_state;  // the sync point as last written
@@ -145,19 +151,24 @@ private:
     bool m_localUidsLoaded = false;
     UidSet m_storedVanished;
 
-    // Fetch plan: missing UIDs, newest first, in batches applied in order
+    // Fetch plan: missing UIDs, newest first, in batches written in order. Batches
+    // [m_nextBatchToApply, m_nextBatchToWrite) are with the writer; those up to
+    // m_nextBatchToSend are being fetched.
     QList<UidSet> m_batches;
     QList<QList<Store::MessageMetadata>> m_batchMessages;
     QList<bool> m_batchDone;
     int m_nextBatchToSend = 0;
+    int m_nextBatchToWrite = 0;
     int m_nextBatchToApply = 0;
     int m_newRangeBatches = 0;  // the first this many batches hold UIDs at or above the old uidNext
     quint32 m_newUidNext = 0;
     qint64 m_fetchTotal = 0;
     qint64 m_fetchDone = 0;
     quint64 m_expungesSeen = 0;  // EXPUNGE/VANISHED pushed during this sync
-    bool m_applyingArrivals = false;
     bool m_finished = false;
+    // A failure waits for the batches with the writer, so that nothing of this sync is written
+    // after it is reported.
+    std::optional<Error> m_failure;
 };
 
 }  // namespace Heron::Sync

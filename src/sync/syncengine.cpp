@@ -4,6 +4,7 @@
 #include "accounts/profile.h"
 #include "mime/codec.h"
 #include "store/accountstore.h"
+#include "store/batchwriter.h"
 #include "store/database.h"
 #include "store/folderstore.h"
 #include "store/messagestore.h"
@@ -23,6 +24,7 @@ SyncEngine::SyncEngine(Accounts::Profile &profile, QObject *parent)
     , m_profile(profile)
     , m_contentCache(std::make_unique<ContentCache>(profile.database(), profile.cacheDirectory(), profile.cacheKey()))
 {
+    m_batchWriter = new Store::BatchWriter(profile.database(), this);
     m_checkpointTimer = new QTimer(this);
     m_checkpointTimer->setSingleShot(true);
     m_checkpointTimer->setInterval(kCheckpointDelayMs);
@@ -34,7 +36,8 @@ SyncEngine::SyncEngine(Accounts::Profile &profile, QObject *parent)
 
 SyncEngine::~SyncEngine()
 {
-    // AccountSyncs are children; they go first so that nothing uses the cache after it.
+    // AccountSyncs are children; they go first so that nothing uses the cache after it. The batch
+    // writer, a child too, then finishes what it was given.
     qDeleteAll(m_accounts);
     m_accounts.clear();
 }
@@ -48,7 +51,7 @@ AccountSync *SyncEngine::accountSync(qint64 accountId)
 {
     if (AccountSync *existing = m_accounts.value(accountId))
         return existing;
-    auto *sync = new AccountSync(m_profile, accountId, m_contentCache.get(), this);
+    auto *sync = new AccountSync(m_profile, accountId, m_contentCache.get(), *m_batchWriter, this);
     m_accounts.insert(accountId, sync);
     connect(sync, &AccountSync::messagesArrived, this, [this, accountId](qint64 folderId, const QList<qint64> &ids) {
         Q_EMIT messagesArrived(accountId, folderId, ids);

@@ -15,6 +15,7 @@ class Profile;
 }  // namespace Heron::Accounts
 
 namespace Heron::Store {
+class BatchWriter;
 struct MessageMetadata;
 struct SearchQuery;
 }  // namespace Heron::Store
@@ -105,6 +106,8 @@ private:
 
     Accounts::Profile &m_profile;
     std::unique_ptr<ContentCache> m_contentCache;
+    // A child, so that it moves with the engine to its thread; its own thread writes new messages.
+    Store::BatchWriter *m_batchWriter = nullptr;
     QHash<qint64, AccountSync *> m_accounts;
     QList<qint64> m_waitingForRound;
     // Started when an account's round ends: removed messages leave the search index and the

@@ -11,6 +11,7 @@
 #include "imap/session.h"
 #include "imap/statusjob.h"
 #include "store/accountstore.h"
+#include "store/batchwriter.h"
 #include "store/database.h"
 #include "store/folderstore.h"
 #include "store/messagestore.h"
@@ -92,6 +93,7 @@ private:
     int m_userIndex = 0;
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<Store::Database> m_database;
+    std::unique_ptr<Store::BatchWriter> m_writer;
     qint64 m_accountId = 0;
 };
 
@@ -118,6 +120,7 @@ void FolderSyncDovecotTest::init()
     auto opened = Store::Database::open(m_dir->filePath(QStringLiteral("store.sqlite")));
     QVERIFY2(opened.ok(), qPrintable(opened.ok() ? QString() : opened.error().message));
     m_database = std::move(opened.value());
+    m_writer = std::make_unique<Store::BatchWriter>(*m_database);
     auto account = Store::AccountStore(*m_database).add(QStringLiteral("acct"), m_user);
     QVERIFY(account.ok());
     m_accountId = *account;
@@ -125,6 +128,7 @@ void FolderSyncDovecotTest::init()
 
 void FolderSyncDovecotTest::cleanup()
 {
+    m_writer.reset();
     m_database.reset();
     m_dir.reset();
 }
@@ -197,7 +201,7 @@ Sync::FolderSyncRequest FolderSyncDovecotTest::request(const QString &path, Sync
 std::optional<Sync::FolderSyncResult> FolderSyncDovecotTest::runSync(Imap::Session *session,
                                                                      const Sync::FolderSyncRequest &request)
 {
-    Sync::FolderSync sync(session, *m_database, request);
+    Sync::FolderSync sync(session, *m_database, *m_writer, request);
     QSignalSpy finished(&sync, &Sync::FolderSync::finished);
     QSignalSpy failed(&sync, &Sync::FolderSync::failed);
     sync.start();
@@ -468,7 +472,7 @@ void FolderSyncDovecotTest::interruptedInitialSyncResumes()
     auto session = openSession(strategy);
     QVERIFY(session);
     {
-        Sync::FolderSync sync(session.get(), *m_database, request(QStringLiteral("INBOX"), strategy));
+        Sync::FolderSync sync(session.get(), *m_database, *m_writer, request(QStringLiteral("INBOX"), strategy));
         QSignalSpy failed(&sync, &Sync::FolderSync::failed);
         // The connection drops once a few batches are stored.
         connect(&sync, &Sync::FolderSync::progressChanged, this, [&](qint64 done, qint64) {
@@ -501,7 +505,7 @@ void FolderSyncDovecotTest::newestMessagesComeFirst()
     QVERIFY(m_fixture.deliverMany(m_user, QStringLiteral("INBOX"), messages).ok());
     auto session = openSession(SyncStrategy::QResync);
     QVERIFY(session);
-    Sync::FolderSync sync(session.get(), *m_database, request(QStringLiteral("INBOX"), SyncStrategy::QResync));
+    Sync::FolderSync sync(session.get(), *m_database, *m_writer, request(QStringLiteral("INBOX"), SyncStrategy::QResync));
     QList<quint32> firstUids;
     QSignalSpy finished(&sync, &Sync::FolderSync::finished);
     connect(m_database->notifier(), &Store::StoreNotifier::messagesInserted, this,

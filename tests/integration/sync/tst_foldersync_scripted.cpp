@@ -13,6 +13,7 @@
 #include "imap/enablejob.h"
 #include "imap/session.h"
 #include "store/accountstore.h"
+#include "store/batchwriter.h"
 #include "store/database.h"
 #include "store/folderstore.h"
 #include "store/messagestore.h"
@@ -222,6 +223,7 @@ private:
 
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<Store::Database> m_database;
+    std::unique_ptr<Store::BatchWriter> m_writer;
     qint64 m_accountId = 0;
     qint64 m_folderId = 0;
     // The store's notices for the folder since seed() (or init()).
@@ -236,6 +238,7 @@ void FolderSyncScriptedTest::init()
     auto opened = Store::Database::open(m_dir->filePath(QStringLiteral("store.sqlite")));
     QVERIFY2(opened.ok(), qPrintable(opened.ok() ? QString() : opened.error().message));
     m_database = std::move(opened.value());
+    m_writer = std::make_unique<Store::BatchWriter>(*m_database);
     auto account = Store::AccountStore(*m_database).add(QStringLiteral("acct"), QStringLiteral("Scripted"));
     QVERIFY(account.ok());
     m_accountId = *account;
@@ -261,6 +264,7 @@ void FolderSyncScriptedTest::init()
 
 void FolderSyncScriptedTest::cleanup()
 {
+    m_writer.reset();
     m_database.reset();
     m_dir.reset();
 }
@@ -331,7 +335,7 @@ Outcome FolderSyncScriptedTest::run(ScriptedServer &server, SyncStrategy strateg
         outcome.failed = -1;
         return outcome;
     }
-    Sync::FolderSync sync(session.get(), *m_database, request);
+    Sync::FolderSync sync(session.get(), *m_database, *m_writer, request);
     QSignalSpy finished(&sync, &Sync::FolderSync::finished);
     QSignalSpy failed(&sync, &Sync::FolderSync::failed);
     sync.start();

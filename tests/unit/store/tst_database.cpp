@@ -125,6 +125,7 @@ private Q_SLOTS:
     void accountRemovalCascades();
     void threadReadsWhileMainThreadWrites();
     void statementOnDriverHandleBindsAndRebinds();
+    void statementKeepsEachBoundValue();
     void statementErrorNamesItsContext();
 
 private:
@@ -606,6 +607,55 @@ void TestDatabase::statementOnDriverHandleBindsAndRebinds()
         row = select.step();
         QVERIFY(row.ok() && !*row);
     }
+}
+
+// Bound text and blobs are not copied by SQLite: each parameter keeps its own bytes until it is
+// bound again, whatever happens to the caller's values or to the other parameters.
+void TestDatabase::statementKeepsEachBoundValue()
+{
+    auto opened = Database::open(storePath());
+    QVERIFY(opened.ok());
+    const QSqlDatabase db = opened.value()->connection();
+    QSqlQuery create(db);
+    QVERIFY(create.exec(QStringLiteral("CREATE TABLE u (n INTEGER, a TEXT, b TEXT, c BLOB)")));
+    Sql::Statement insert;
+    QVERIFY(insert.prepare(Sql::handle(db), "INSERT INTO u (n, a, b, c) VALUES (?, ?, ?, ?)", "test insert").ok());
+
+    insert.bind(1, 1);
+    insert.bindText(2, QStringLiteral("a rather long first value, Grüße"));
+    insert.bindText(3, QStringLiteral("second"));
+    {
+        QByteArray blob("abc");
+        insert.bindBlob(4, blob);
+        blob[0] = 'X';  // the caller's copy changes and then goes away before the run
+    }
+    QVERIFY(insert.run().ok());
+    // Shorter and longer values in the same parameters; the blob bound from a temporary.
+    insert.bind(1, 2);
+    insert.bindText(2, QStringLiteral("x"));
+    insert.bindText(3, QStringLiteral("a much longer second value than before 🐦"));
+    insert.bindBlob(4, QByteArray(1000, 'z'));
+    QVERIFY(insert.run().ok());
+    // A parameter not bound again keeps its last value (SQLite's rule), still intact.
+    insert.bind(1, 3);
+    insert.bindText(2, QStringLiteral("third"));
+    QVERIFY(insert.run().ok());
+
+    QSqlQuery query(db);
+    QVERIFY(query.exec(QStringLiteral("SELECT n, a, b, c FROM u ORDER BY n")));
+    QVERIFY(query.next());
+    QCOMPARE(query.value(1).toString(), QStringLiteral("a rather long first value, Grüße"));
+    QCOMPARE(query.value(2).toString(), QStringLiteral("second"));
+    QCOMPARE(query.value(3).toByteArray(), QByteArray("abc"));
+    QVERIFY(query.next());
+    QCOMPARE(query.value(1).toString(), QStringLiteral("x"));
+    QCOMPARE(query.value(2).toString(), QStringLiteral("a much longer second value than before 🐦"));
+    QCOMPARE(query.value(3).toByteArray(), QByteArray(1000, 'z'));
+    QVERIFY(query.next());
+    QCOMPARE(query.value(1).toString(), QStringLiteral("third"));
+    QCOMPARE(query.value(2).toString(), QStringLiteral("a much longer second value than before 🐦"));
+    QCOMPARE(query.value(3).toByteArray(), QByteArray(1000, 'z'));
+    QVERIFY(!query.next());
 }
 
 void TestDatabase::statementErrorNamesItsContext()
