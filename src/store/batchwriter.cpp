@@ -37,14 +37,14 @@ void BatchWriter::apply(const Sequence &sequence, qint64 folderId, SyncBatch bat
             m_worker.get(),
             [this, ticket, sequence, folderId, batch = std::move(batch)]() mutable {
                 Result<SyncBatchOutcome> outcome =
-                        makeError(Error::Code::InvalidInput,
-                                  QStringLiteral("A batch for folder %1 was not written: one before it failed")
-                                          .arg(folderId));
-                if (!sequence->load()) {
-                    outcome = FolderStore(m_database).applySyncBatch(folderId, batch);
-                    if (!outcome)
-                        sequence->store(true);
-                }
+                        sequence->load()
+                                ? Result<SyncBatchOutcome>(makeError(
+                                          Error::Code::InvalidInput,
+                                          QStringLiteral("A batch for folder %1 was not written: one before it failed")
+                                                  .arg(folderId)))
+                                : FolderStore(m_database).applySyncBatch(folderId, batch);
+                if (!outcome)
+                    sequence->store(true);
                 // This object outlives the thread (the destructor waits for it), so posting to it
                 // is safe. The batch goes along: it is freed on the thread that allocated it.
                 QMetaObject::invokeMethod(

@@ -112,14 +112,14 @@ void Statement::bindNullableText(int index, const QString &text)
 void Statement::bindBlob(int index, const QByteArray &bytes)
 {
     resetIfRun();
-    if (bytes.isNull())
+    if (bytes.isNull()) {
         sqlite3_bind_null(m_statement, index);
-    else {
-        // A shared copy: it keeps the bytes alive, whatever becomes of the caller's array.
-        QByteArray &buffer = parameterBuffer(index);
-        buffer = bytes;
-        sqlite3_bind_blob64(m_statement, index, buffer.constData(), sqlite3_uint64(buffer.size()), SQLITE_STATIC);
+        return;
     }
+    // A shared copy: it keeps the bytes alive, whatever becomes of the caller's array.
+    QByteArray &buffer = parameterBuffer(index);
+    buffer = bytes;
+    sqlite3_bind_blob64(m_statement, index, buffer.constData(), sqlite3_uint64(buffer.size()), SQLITE_STATIC);
 }
 
 void Statement::bindDateTime(int index, const QDateTime &value)
