@@ -54,24 +54,128 @@ QString Mailbox::displayString() const
     return QStringLiteral("%1 <%2>").arg(name, email);
 }
 
-QList<Mailbox> parseAddressListTruncated(QByteArrayView raw, bool *truncated, qsizetype maxAddresses)
+namespace Detail {
+
+namespace {
+
+bool isSimpleAddress(QByteArrayView address)
+{
+    const qsizetype at = address.indexOf('@');
+    return at > 0 && at < address.size() - 1 && address.indexOf('@', at + 1) < 0 && !address.contains(' ') &&
+           !address.contains('"') && !address.contains('<') && !address.contains('>');
+}
+
+// An "xn--" label anywhere: GMime shows such domains in Unicode (RFC 5890).
+bool hasPunycode(QByteArrayView text)
+{
+    for (qsizetype i = 0; i + 4 <= text.size(); ++i) {
+        if ((text[i] | 0x20) == 'x' && (text[i + 1] | 0x20) == 'n' && text[i + 2] == '-' && text[i + 3] == '-')
+            return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+std::optional<QList<Mailbox>> parseSimpleAddressList(QByteArrayView text, qsizetype maxAddresses, bool *truncated)
+{
+    *truncated = false;
+    for (const char c : text) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u >= 0x80 || u < 0x20 || c == '(' || c == ')' || c == ':' || c == ';' || c == '\\' || c == '[' || c == ']')
+            return std::nullopt;
+    }
+    if (hasPunycode(text))
+        return std::nullopt;
+
+    QList<Mailbox> result;
+    qsizetype start = 0;
+    bool quoted = false;
+    for (qsizetype i = 0; i <= text.size(); ++i) {
+        if (i < text.size()) {
+            if (text[i] == '"')
+                quoted = !quoted;
+            if (quoted || text[i] != ',')
+                continue;
+        } else if (quoted) {
+            return std::nullopt;
+        }
+        const QByteArrayView item = text.sliced(start, i - start).trimmed();
+        start = i + 1;
+        if (item.isEmpty())
+            continue;
+        Mailbox mailbox;
+        const qsizetype open = item.indexOf('<');
+        if (open < 0) {
+            if (!isSimpleAddress(item))
+                return std::nullopt;
+            mailbox.email = QString::fromLatin1(item);
+        } else {
+            if (!item.endsWith('>') || item.size() - open < 2)
+                return std::nullopt;
+            const QByteArrayView address = item.sliced(open + 1, item.size() - open - 2);
+            if (!isSimpleAddress(address))
+                return std::nullopt;
+            const QByteArrayView phrase = item.first(open).trimmed();
+            if (phrase.contains('<') || phrase.contains('>') || phrase.contains('@') || phrase.contains("  "))
+                return std::nullopt;
+            if (phrase.startsWith('"')) {
+                if (phrase.size() < 2 || !phrase.endsWith('"'))
+                    return std::nullopt;
+                const QByteArrayView inner = phrase.sliced(1, phrase.size() - 2);
+                if (inner.contains('"') || inner.contains("=?"))
+                    return std::nullopt;
+                mailbox.name = QString::fromLatin1(inner).trimmed();
+            } else if (phrase.contains('"')) {
+                return std::nullopt;
+            } else {
+                mailbox.name = phrase.contains("=?") ? decodeHeader(phrase) : QString::fromLatin1(phrase);
+            }
+            mailbox.email = QString::fromLatin1(address);
+        }
+        if (result.size() >= maxAddresses) {
+            *truncated = true;
+            break;
+        }
+        result.append(std::move(mailbox));
+    }
+    return result;
+}
+
+QList<Mailbox> parseAddressListWithGMime(QByteArrayView unfolded, qsizetype maxAddresses, bool *truncated)
 {
     *truncated = false;
     QList<Mailbox> result;
-    if (raw.trimmed().isEmpty())
-        return result;
     ensureInitialized();
-    // Unfold; raw 8-bit names are decoded by the fallback charsets of the parser options.
-    QByteArray copy;
-    copy.reserve(raw.size());
-    for (const char c : raw) {
-        if (c != '\r' && c != '\n')
-            copy.append(c);
-    }
+    // Raw 8-bit names are decoded by the fallback charsets of the parser options.
+    const QByteArray copy = unfolded.toByteArray();
     GObjectPtr<InternetAddressList> list(internet_address_list_parse(sharedParserOptions(), copy.constData()));
     if (list)
         collect(list.get(), &result, maxAddresses, truncated);
     return result;
+}
+
+}  // namespace Detail
+
+QList<Mailbox> parseAddressListTruncated(QByteArrayView raw, bool *truncated, qsizetype maxAddresses)
+{
+    *truncated = false;
+    if (raw.trimmed().isEmpty())
+        return {};
+    // Unfold (RFC 5322 §2.2.3).
+    QByteArray unfolded;
+    QByteArrayView text = raw;
+    if (raw.contains('\r') || raw.contains('\n')) {
+        unfolded.reserve(raw.size());
+        for (const char c : raw) {
+            if (c != '\r' && c != '\n')
+                unfolded.append(c);
+        }
+        text = unfolded;
+    }
+    if (auto simple = Detail::parseSimpleAddressList(text, maxAddresses, truncated))
+        return std::move(*simple);
+    return Detail::parseAddressListWithGMime(text, maxAddresses, truncated);
 }
 
 Result<QList<Mailbox>> parseAddressList(QByteArrayView raw, qsizetype maxAddresses)

@@ -36,6 +36,19 @@ Result<QList<Mailbox>> parseAddressList(QByteArrayView raw, qsizetype maxAddress
 // tells whether addresses were dropped.
 QList<Mailbox> parseAddressListTruncated(QByteArrayView raw, bool *truncated, qsizetype maxAddresses = kMaxAddresses);
 
+namespace Detail {
+
+// The two readers behind parseAddressListTruncated(), for its tests; both take unfolded text.
+// The forms nearly every header uses, read without GMime: comma-separated "local@domain",
+// "<local@domain>", "Name <local@domain>", "\"Name\" <local@domain>" and "=?...?= <local@domain>",
+// in ASCII, without comments, groups, escapes or "xn--" labels. nullopt for anything else.
+// Where it gives a list, GMime's reader gives the same one.
+std::optional<QList<Mailbox>> parseSimpleAddressList(QByteArrayView text, qsizetype maxAddresses, bool *truncated);
+// Everything else, through GMime.
+QList<Mailbox> parseAddressListWithGMime(QByteArrayView text, qsizetype maxAddresses, bool *truncated);
+
+}  // namespace Detail
+
 // An IMAP ENVELOPE address (RFC 3501 §7.4.2: name, adl, mailbox, host as raw bytes; the name may
 // carry RFC 2047 words). A null host marks the start or end of an RFC 5322 group: nullopt.
 // The source route (adl) is obsolete and ignored.

@@ -39,11 +39,15 @@ Result<bool> AccountStore::remove(qint64 accountId)
         transaction.changes().removedFolders.append(query.value(0).toLongLong());
     query.finish();
     // Messages go with their account (ON DELETE CASCADE); their search rows go first.
-    query.prepare(QStringLiteral("DELETE FROM message_search WHERE rowid IN (SELECT m.id FROM messages AS m "
-                                 "JOIN folders AS f ON f.id = m.folder_id WHERE f.account_id = ?)"));
-    query.addBindValue(accountId);
-    if (!query.exec())
-        return Sql::error(query, QStringLiteral("Cannot remove an account from the search index"));
+    for (const QString &table :
+         {QStringLiteral("message_search WHERE rowid"), QStringLiteral("search_pending WHERE id")}) {
+        query.prepare(QStringLiteral("DELETE FROM %1 IN (SELECT m.id FROM messages AS m "
+                                     "JOIN folders AS f ON f.id = m.folder_id WHERE f.account_id = ?)")
+                              .arg(table));
+        query.addBindValue(accountId);
+        if (!query.exec())
+            return Sql::error(query, QStringLiteral("Cannot remove an account from the search index"));
+    }
     query.prepare(QStringLiteral("DELETE FROM accounts WHERE id = ?"));
     query.addBindValue(accountId);
     if (!query.exec())

@@ -167,11 +167,13 @@ Result<bool> FolderStore::removeFolder(qint64 folderId)
     QSqlQuery query(transaction.connection());
     // The folder's messages go with it (ON DELETE CASCADE); their search rows are not rows of
     // theirs, so they go first.
-    query.prepare(QStringLiteral("DELETE FROM message_search WHERE rowid IN (SELECT id FROM messages "
-                                 "WHERE folder_id = ?)"));
-    query.addBindValue(folderId);
-    if (!query.exec())
-        return Sql::error(query, QStringLiteral("Cannot remove a folder from the search index"));
+    for (const QString &table :
+         {QStringLiteral("message_search WHERE rowid"), QStringLiteral("search_pending WHERE id")}) {
+        query.prepare(QStringLiteral("DELETE FROM %1 IN (SELECT id FROM messages WHERE folder_id = ?)").arg(table));
+        query.addBindValue(folderId);
+        if (!query.exec())
+            return Sql::error(query, QStringLiteral("Cannot remove a folder from the search index"));
+    }
     query.prepare(QStringLiteral("DELETE FROM folders WHERE id = ?"));
     query.addBindValue(folderId);
     if (!query.exec())

@@ -451,21 +451,56 @@ Result<bool> Writer::finish()
     qint64 largestRemoved = *read ? m_largestRemoved.columnInt64(0) : 0;
     m_largestRemoved.reset();
 
+    // Runs a prepared one-row statement on an id and, when given, a subject and addresses.
+    const auto run = [](Sql::Statement &statement, qint64 id, const SearchOp *text = nullptr) -> Result<bool> {
+        if (text) {
+            statement.bindText(1, text->subject);
+            statement.bindText(2, text->addresses);
+        }
+        statement.bind(text ? 3 : 1, id);
+        return statement.run();
+    };
     for (const SearchOp &op : std::as_const(m_searchOps)) {
         if (op.kind == SearchOp::Kind::Remove) {
+            if (auto ok = m_pendingRemove.prepare(m_db, "DELETE FROM search_pending WHERE id = ?",
+                                                  "Cannot remove a message from the search index");
+                !ok) {
+                return ok;
+            }
             if (auto ok = m_searchRemoved.prepare(m_db, "INSERT OR IGNORE INTO search_removed (id) VALUES (?)",
                                                   "Cannot remove a message from the search index");
                 !ok) {
                 return ok;
             }
-            m_searchRemoved.bind(1, op.id);
-            if (auto ok = m_searchRemoved.run(); !ok)
-                return ok;
+            for (Sql::Statement *statement : {&m_pendingRemove, &m_searchRemoved}) {
+                if (auto ok = run(*statement, op.id); !ok)
+                    return ok;
+            }
             largestRemoved = std::max(largestRemoved, op.id);
             continue;
         }
-        const bool inserted = op.kind == SearchOp::Kind::Insert;
-        if (inserted && op.id <= largestRemoved) {
+        if (op.kind == SearchOp::Kind::Update) {
+            if (auto ok = m_pendingUpdate.prepare(m_db,
+                                                  "UPDATE search_pending SET subject = ?, addresses = ? WHERE id = ?",
+                                                  "Cannot index a message for search");
+                !ok) {
+                return ok;
+            }
+            if (auto ok = run(m_pendingUpdate, op.id, &op); !ok)
+                return ok;
+            if (sqlite3_changes(m_db) > 0)
+                continue;
+            if (auto ok = m_searchUpdate.prepare(m_db,
+                                                 "UPDATE message_search SET subject = ?, addresses = ? WHERE rowid = ?",
+                                                 "Cannot index a message for search");
+                !ok) {
+                return ok;
+            }
+            if (auto ok = run(m_searchUpdate, op.id, &op); !ok)
+                return ok;
+            continue;
+        }
+        if (op.id <= largestRemoved) {
             if (auto ok = m_searchReuse.prepare(m_db, "DELETE FROM message_search WHERE rowid = ?",
                                                 "Cannot reuse a search index row");
                 !ok) {
@@ -477,23 +512,18 @@ Result<bool> Writer::finish()
                 return ok;
             }
             for (Sql::Statement *statement : {&m_searchReuse, &m_searchReuseRemoved}) {
-                statement->bind(1, op.id);
-                if (auto ok = statement->run(); !ok)
+                if (auto ok = run(*statement, op.id); !ok)
                     return ok;
             }
         }
-        Sql::Statement &write = inserted ? m_searchInsert : m_searchUpdate;
-        if (auto ok = write.prepare(m_db,
-                                    inserted ? "INSERT INTO message_search (subject, addresses, rowid) VALUES (?, ?, ?)"
-                                             : "UPDATE message_search SET subject = ?, addresses = ? WHERE rowid = ?",
-                                    "Cannot index a message for search");
+        if (auto ok = m_pendingInsert.prepare(m_db,
+                                              "INSERT OR REPLACE INTO search_pending (subject, addresses, id) "
+                                              "VALUES (?, ?, ?)",
+                                              "Cannot index a message for search");
             !ok) {
             return ok;
         }
-        write.bindText(1, op.subject);
-        write.bindText(2, op.addresses);
-        write.bind(3, op.id);
-        if (auto ok = write.run(); !ok)
+        if (auto ok = run(m_pendingInsert, op.id, &op); !ok)
             return ok;
     }
     m_searchOps.clear();

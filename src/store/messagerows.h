@@ -62,10 +62,12 @@ public:
     static constexpr qsizetype kRemoveChunk = 250;
 
     // Brings the folders' counts up to date with the rows inserted and removed, then the search
-    // index in step with the rows written so far. One-row statements in a row, after every
-    // multi-row statement of the transaction: FTS5 then keeps the terms in memory until the commit
-    // instead of writing a segment per message. Removed messages are only listed in search_removed
-    // (see migration version 4), except when SQLite gave a removed message's id to a new one: then
+    // index in step with the rows written so far. New messages are listed in search_pending with
+    // their text (migration version 9); a changed message's text replaces its pending text, or
+    // else its index row. One-row statements in a row, after every multi-row statement of the
+    // transaction: FTS5 then keeps the terms in memory until the commit instead of writing a
+    // segment per message. Removed messages leave search_pending and are listed in search_removed
+    // (migration version 4), except when SQLite gave a removed message's id to a new one: then
     // its old index row goes first.
     Result<bool> finish();
 
@@ -97,7 +99,9 @@ private:
     Sql::Statement m_updateFlags;
     Sql::Statement m_deleteChunk;
     Sql::Statement m_largestRemoved;
-    Sql::Statement m_searchInsert;
+    Sql::Statement m_pendingInsert;
+    Sql::Statement m_pendingUpdate;
+    Sql::Statement m_pendingRemove;
     Sql::Statement m_searchUpdate;
     Sql::Statement m_searchRemoved;
     Sql::Statement m_searchReuse;

@@ -263,6 +263,15 @@ Result<bool> MessageStore::setBodyText(qint64 messageId, const QString &text)
     if (!transaction.isActive())
         return transaction.error();
     QSqlQuery query(transaction.connection());
+    // A message still waiting for the index goes in first, so that its body has a row to join.
+    for (const QString &statement : {QStringLiteral("INSERT INTO message_search (rowid, subject, addresses) "
+                                                    "SELECT id, subject, addresses FROM search_pending WHERE id = ?"),
+                                     QStringLiteral("DELETE FROM search_pending WHERE id = ?")}) {
+        query.prepare(statement);
+        query.addBindValue(messageId);
+        if (!query.exec())
+            return Sql::error(query, QStringLiteral("Cannot index the text of a message"));
+    }
     query.prepare(QStringLiteral("UPDATE message_search SET body = ? WHERE rowid = ?"));
     query.addBindValue(text.isEmpty() ? QVariant(QMetaType(QMetaType::QString)) : QVariant(text));
     query.addBindValue(messageId);
@@ -273,6 +282,8 @@ Result<bool> MessageStore::setBodyText(qint64 messageId, const QString &text)
 
 Result<QList<qint64>> MessageStore::search(const QString &matchExpression, int limit) const
 {
+    if (auto indexed = MessageStore(m_database).indexPendingSearch(); !indexed)
+        return indexed.error();
     QSqlQuery query(m_database.connection());
     query.setForwardOnly(true);
     query.prepare(QStringLiteral("SELECT rowid FROM message_search WHERE message_search MATCH ? "
@@ -294,13 +305,16 @@ Result<bool> MessageStore::checkSearchIndex() const
     // FTS5's own check: the index holds exactly the terms of the text it stores.
     if (!query.exec(QStringLiteral("INSERT INTO message_search(message_search) VALUES ('integrity-check')")))
         return Sql::error(query, QStringLiteral("The search index is damaged"));
-    // And that text is the messages': one row per message, with its subject and addresses; any
-    // other row belongs to a removed message awaiting purgeSearchRemovals(), and no stored
-    // message is listed as removed.
+    // And that text is the messages': one row per message, with its subject and addresses, in
+    // the index or waiting in search_pending, never in both; any other row belongs to a removed
+    // message awaiting purgeSearchRemovals(), and no stored message is listed as removed.
     const QString wrong = QStringLiteral(
-            "SELECT (SELECT count(*) FROM message_search_expected AS e LEFT JOIN message_search AS s "
-            "ON s.rowid = e.id WHERE s.rowid IS NULL OR s.subject IS NOT e.subject "
-            "OR coalesce(s.addresses, '') != e.addresses), "
+            "SELECT (SELECT count(*) FROM message_search_expected AS e "
+            "LEFT JOIN message_search AS s ON s.rowid = e.id LEFT JOIN search_pending AS p ON p.id = e.id "
+            "WHERE (s.rowid IS NULL) = (p.id IS NULL) "
+            "OR coalesce(s.subject, p.subject) IS NOT e.subject "
+            "OR coalesce(s.addresses, p.addresses, '') != e.addresses) "
+            "+ (SELECT count(*) FROM search_pending WHERE id NOT IN (SELECT id FROM messages)), "
             "(SELECT count(*) FROM message_search WHERE rowid NOT IN (SELECT id FROM messages) "
             "AND rowid NOT IN (SELECT id FROM search_removed)), "
             "(SELECT count(*) FROM search_removed WHERE id IN (SELECT id FROM messages))");
@@ -319,6 +333,41 @@ Result<bool> MessageStore::checkSearchIndex() const
                                                   .arg(hidden));
     }
     return true;
+}
+
+Result<int> MessageStore::indexPendingSearch()
+{
+    constexpr int kChunk = 2000;
+    int indexed = 0;
+    for (;;) {
+        Transaction transaction(m_database);
+        if (!transaction.isActive())
+            return transaction.error();
+        QSqlQuery query(transaction.connection());
+        query.prepare(
+                QStringLiteral("SELECT count(*), max(id) FROM (SELECT id FROM search_pending ORDER BY id LIMIT ?)"));
+        query.addBindValue(kChunk);
+        if (!query.exec() || !query.next())
+            return Sql::error(query, QStringLiteral("Cannot read the messages waiting for the search index"));
+        const int count = query.value(0).toInt();
+        const qint64 last = query.value(1).toLongLong();
+        query.finish();
+        if (count == 0)
+            return indexed;
+        // In id order, one statement: FTS5 keeps the terms in memory until the commit.
+        for (const QString &statement :
+             {QStringLiteral("INSERT INTO message_search (rowid, subject, addresses) "
+                             "SELECT id, subject, addresses FROM search_pending WHERE id <= ? ORDER BY id"),
+              QStringLiteral("DELETE FROM search_pending WHERE id <= ?")}) {
+            query.prepare(statement);
+            query.addBindValue(last);
+            if (!query.exec())
+                return Sql::error(query, QStringLiteral("Cannot add messages to the search index"));
+        }
+        if (auto committed = transaction.commit(); !committed)
+            return committed.error();
+        indexed += count;
+    }
 }
 
 Result<int> MessageStore::purgeSearchRemovals()

@@ -58,6 +58,10 @@ public:
     // Checks that the search index holds exactly the tokens a fresh index of the messages would
     // (FTS5's own 'integrity-check' cannot compare against a view). Costly: for tests and repair.
     Result<bool> checkSearchIndex() const;
+    // Adds the messages waiting in search_pending (MessageRows::Writer leaves new ones there) to
+    // the search index, in transactions of at most 2,000: for idle moments, and before a search.
+    // Returns how many went in.
+    Result<int> indexPendingSearch();
     // Removes from the search index the rows of removed messages (MessageRows::Writer leaves
     // them for later): for idle moments. Returns how many went.
     Result<int> purgeSearchRemovals();

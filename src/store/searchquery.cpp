@@ -3,6 +3,7 @@
 
 #include "database.h"
 #include "messagemetadata.h"
+#include "messagestore.h"
 #include "sqlsupport.h"
 
 #include <QVariantList>
@@ -401,6 +402,9 @@ Result<QList<qint64>> runSearch(Database &database, const SearchQuery &query, in
 {
     if (query.isEmpty())
         return makeError(Error::Code::InvalidInput, QStringLiteral("Nothing to search for."));
+    // Messages stored since the store was last idle are found too.
+    if (auto indexed = MessageStore(database).indexPendingSearch(); !indexed)
+        return indexed.error();
 
     const QString match = query.matchExpression();
     if (match.isEmpty()) {

@@ -494,7 +494,7 @@ void FolderSync::fetchNextBatches()
         connect(job, &Imap::FetchJob::messageFetched, this, [this, index](const Imap::FetchResponse &response) {
             if (!response.uid || !m_batches.at(index).contains(*response.uid))
                 return;
-            if (!response.envelope || !response.bodyStructure) {
+            if (!carriesMetadata(response)) {
                 // Another client's flag change pushed in the middle of the batch, not the data asked for.
                 if (response.flags)
                     m_lateFlags.append({*response.uid, flagsFromFetch(response), response.modSeq.value_or(0)});

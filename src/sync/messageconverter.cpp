@@ -333,12 +333,17 @@ Imap::Strings metadataFetchItems(bool withModSeq)
                         "FLAGS",
                         "INTERNALDATE",
                         "RFC822.SIZE",
-                        "ENVELOPE",
                         "BODYSTRUCTURE",
-                        "BODY.PEEK[HEADER.FIELDS (REFERENCES LIST-ID)]"};
+                        "BODY.PEEK[HEADER.FIELDS (DATE SUBJECT FROM SENDER REPLY-TO TO CC BCC MESSAGE-ID "
+                        "IN-REPLY-TO REFERENCES LIST-ID)]"};
     if (withModSeq)
         items.append("MODSEQ");
     return items;
+}
+
+bool carriesMetadata(const Imap::FetchResponse &response)
+{
+    return response.bodyStructure && (response.envelope || headerFieldsSection(response));
 }
 
 Store::MessageFlags flagsFromFetch(const Imap::FetchResponse &response)
@@ -383,14 +388,64 @@ Store::MessageMetadata metadataFromFetch(const Imap::FetchResponse &response)
     if (const Imap::SectionData *section = headerFieldsSection(response)) {
         QByteArray references;
         bool haveListId = false;
+        QByteArray from, sender, replyTo;
+        bool haveFrom = false, haveSender = false, haveReplyTo = false, haveSubject = false, haveDate = false;
+        bool haveTo = false, haveCc = false, haveBcc = false, haveMessageId = false, haveInReplyTo = false;
+        const auto addresses = [](const QByteArray &raw) {
+            bool truncated = false;
+            QList<Store::Address> result;
+            for (Mime::Mailbox &mailbox : Mime::parseAddressListTruncated(raw, &truncated))
+                result.append({std::move(mailbox.name), std::move(mailbox.email)});
+            return result;
+        };
         for (const HeaderField &field : headerFields(section->data)) {
-            if (field.name == "references") {
+            const QByteArray &name = field.name;
+            if (name == "references") {
                 references.append(field.value);
                 references.append(' ');
-            } else if (field.name == "list-id" && !haveListId) {
+            } else if (name == "list-id" && !haveListId) {
                 message.listId = listIdFromRaw(field.value);
                 haveListId = !message.listId.isEmpty();
+            } else if (response.envelope) {
+                continue;
+            } else if (name == "subject" && !haveSubject) {
+                message.subject = Mime::decodeHeader(field.value);
+                haveSubject = true;
+            } else if (name == "date" && !haveDate) {
+                message.date = parseDateHeader(field.value.trimmed());
+                haveDate = true;
+            } else if (name == "from" && !haveFrom) {
+                from = field.value.trimmed();
+                haveFrom = true;
+            } else if (name == "sender" && !haveSender) {
+                sender = field.value.trimmed();
+                haveSender = true;
+            } else if (name == "reply-to" && !haveReplyTo) {
+                replyTo = field.value.trimmed();
+                haveReplyTo = true;
+            } else if (name == "to" && !haveTo) {
+                message.to = addresses(field.value);
+                haveTo = true;
+            } else if (name == "cc" && !haveCc) {
+                message.cc = addresses(field.value);
+                haveCc = true;
+            } else if (name == "bcc" && !haveBcc) {
+                message.bcc = addresses(field.value);
+                haveBcc = true;
+            } else if (name == "message-id" && !haveMessageId) {
+                message.messageId = messageIdFromRaw(field.value.trimmed());
+                haveMessageId = true;
+            } else if (name == "in-reply-to" && !haveInReplyTo) {
+                message.inReplyTo = messageIdFromRaw(field.value.trimmed());
+                haveInReplyTo = true;
             }
+        }
+        if (!response.envelope) {
+            message.from = addresses(from);
+            if (haveSender && sender != from)
+                message.sender = addresses(sender);
+            if (haveReplyTo && replyTo != from)
+                message.replyTo = addresses(replyTo);
         }
         message.references = referencesFromRaw(references);
     }

@@ -20,6 +20,10 @@ Imap::Strings metadataFetchItems(bool withModSeq);
 // attachments and whether it is a delivery report. Missing items leave their fields empty.
 Store::MessageMetadata metadataFromFetch(const Imap::FetchResponse &response);
 
+// Whether a FETCH response carries the metadata asked for with metadataFetchItems(), rather than
+// only flags (another client's change pushed in the middle of a batch).
+bool carriesMetadata(const Imap::FetchResponse &response);
+
 // The flags of a FETCH response as the store keeps them.
 Store::MessageFlags flagsFromFetch(const Imap::FetchResponse &response);
 

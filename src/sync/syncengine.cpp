@@ -190,6 +190,8 @@ void SyncEngine::checkpointIfPending()
 
 void SyncEngine::checkpoint()
 {
+    if (auto indexed = Store::MessageStore(m_profile.database()).indexPendingSearch(); !indexed)
+        qCWarning(lcSync) << indexed.error().message;
     if (auto purged = Store::MessageStore(m_profile.database()).purgeSearchRemovals(); !purged)
         qCWarning(lcSync) << purged.error().message;
     if (auto done = m_profile.database().checkpoint(); !done)

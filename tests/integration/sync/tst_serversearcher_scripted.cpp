@@ -25,18 +25,31 @@ using Heron::Test::ScriptedServer;
 namespace {
 
 constexpr int kTimeoutMs = 5000;
-const QString kMetadataItems = QStringLiteral(R"(\(UID FLAGS INTERNALDATE RFC822\.SIZE ENVELOPE BODYSTRUCTURE )"
-                                              R"(BODY\.PEEK\[HEADER\.FIELDS \(REFERENCES LIST-ID\)\]\))");
+const QString kMetadataItems = QStringLiteral(R"(\(UID FLAGS INTERNALDATE RFC822\.SIZE BODYSTRUCTURE )"
+                                              R"(BODY\.PEEK\[HEADER\.FIELDS \(DATE SUBJECT FROM SENDER REPLY-TO TO )"
+                                              R"(CC BCC MESSAGE-ID IN-REPLY-TO REFERENCES LIST-ID\)\]\))");
 
+// A metadata FETCH response as a raw script line: the header fields are a literal.
 QString metadataFetch(int sequence, quint32 uid)
 {
-    return QStringLiteral(R"(S: * %1 FETCH (UID %2 FLAGS () INTERNALDATE "02-Jan-2020 10:00:00 +0000" )"
-                          R"(RFC822.SIZE 300 ENVELOPE ("Thu, 02 Jan 2020 10:00:00 +0000" "Old %2" )"
-                          R"((("Anna" NIL "anna" "example.org")) NIL NIL NIL NIL NIL NIL "<old%2@heron.test>") )"
-                          R"(BODYSTRUCTURE ("text" "plain" ("charset" "us-ascii") NIL NIL "7bit" 8 1 NIL NIL NIL NIL) )"
-                          R"(BODY[HEADER.FIELDS (REFERENCES LIST-ID)] ""))")
-            .arg(sequence)
-            .arg(uid);
+    const QByteArray headers = QStringLiteral("Date: Thu, 02 Jan 2020 10:00:00 +0000\r\n"
+                                              "Subject: Old %1\r\n"
+                                              "From: Anna <anna@example.org>\r\n"
+                                              "Message-ID: <old%1@heron.test>\r\n\r\n")
+                                       .arg(uid)
+                                       .toUtf8();
+    QString response = QStringLiteral(R"(* %1 FETCH (UID %2 FLAGS () INTERNALDATE "02-Jan-2020 10:00:00 +0000" )"
+                                      R"(RFC822.SIZE 300 )"
+                                      R"(BODYSTRUCTURE ("text" "plain" ("charset" "us-ascii") NIL NIL "7bit" 8 1 NIL )"
+                                      R"(NIL NIL NIL) BODY[HEADER.FIELDS (DATE SUBJECT FROM SENDER REPLY-TO TO CC BCC )"
+                                      R"(MESSAGE-ID IN-REPLY-TO REFERENCES LIST-ID)] {%3})"
+                                      "\r\n%4)\r\n")
+                               .arg(sequence)
+                               .arg(uid)
+                               .arg(headers.size())
+                               .arg(QString::fromUtf8(headers));
+    response.replace(QLatin1String("\r"), QLatin1String("\\r")).replace(QLatin1String("\n"), QLatin1String("\\n"));
+    return QStringLiteral("S-raw: ") + response;
 }
 
 QStringList examined(const QString &tag, const QString &folder, quint32 uidValidity)
@@ -206,8 +219,8 @@ void ServerSearcherScriptedTest::otherUidValidityOrRefusalSkipsTheFolder()
     QList<qint64> hits;
     Sync::ServerSearcher *searcher = nullptr;
     QVERIFY(search(session.get(),
-                   {target(m_archive, "Archive", 5), target(m_archive, "Gone", 0), target(m_old, "Old", 0)}, 200,
-                   &hits, &searcher));
+                   {target(m_archive, "Archive", 5), target(m_archive, "Gone", 0), target(m_old, "Old", 0)}, 200, &hits,
+                   &searcher));
     QCOMPARE(searcher->foldersFailed(), 2);
     QCOMPARE(searcher->hitCount(), 1);
     QVERIFY(Store::MessageStore(*m_database).idsByUid(m_archive, UidSet::fromRange(1, 1000))->isEmpty());

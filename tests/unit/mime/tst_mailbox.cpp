@@ -2,6 +2,7 @@
 // Address lists (RFC 5322 §3.4) and IMAP ENVELOPE addresses to Mailbox values.
 #include "mime/mailbox.h"
 
+#include <QRandomGenerator>
 #include <QTest>
 
 using namespace Heron;
@@ -26,6 +27,9 @@ private Q_SLOTS:
     void addressLimit_data();
     void addressLimit();
     void addressListIsNotReadPastTheView();
+    void simpleReaderDeclines_data();
+    void simpleReaderDeclines();
+    void simpleReaderAgreesWithGMime();
     void fromImapAddress_data();
     void fromImapAddress();
     void displayString();
@@ -140,6 +144,118 @@ void TestMailbox::addressListIsNotReadPastTheView()
     const Result<Mailboxes> result = Heron::Mime::parseAddressList(QByteArrayView(buffer).first(13));
     QVERIFY(result.ok());
     QCOMPARE(*result, (Mailboxes{{QString(), "a@example.org"}}));
+}
+
+// What the reader without GMime leaves to GMime: everything but plain ASCII lists.
+void TestMailbox::simpleReaderDeclines_data()
+{
+    QTest::addColumn<QByteArray>("raw");
+    QTest::newRow("group") << QByteArray("Friends: alice@example.org;");
+    QTest::newRow("comment") << QByteArray("alice@example.org (Alice)");
+    QTest::newRow("escaped quote") << QByteArray("\"A \\\"B\\\" C\" <a@example.org>");
+    QTest::newRow("encoded word in quotes") << QByteArray("\"=?UTF-8?Q?Andr=C3=A9?=\" <a@example.org>");
+    QTest::newRow("raw 8-bit name") << QByteArray("J\xc3\xbcrgen <j@example.de>");
+    QTest::newRow("punycode") << QByteArray("joerg@XN--bcher-kva.example");
+    QTest::newRow("no domain") << QByteArray("Postmaster <postmaster>");
+    QTest::newRow("two @") << QByteArray("a@b@example.org");
+    QTest::newRow("domain literal") << QByteArray("a@[192.0.2.1]");
+    QTest::newRow("quoted local part") << QByteArray("\"a b\"@example.org");
+    QTest::newRow("unclosed quote") << QByteArray("\"Alice <a@example.org>");
+    QTest::newRow("lone quote as name") << QByteArray("\" <a@example.org>");
+    QTest::newRow("nothing in the angle brackets") << QByteArray("Alice <>");
+    QTest::newRow("text after the angle address") << QByteArray("Alice <a@example.org> x");
+    QTest::newRow("two angle addresses") << QByteArray("A <a@example.org> <b@example.org>");
+    QTest::newRow("tab") << QByteArray("Alice\t<a@example.org>");
+    QTest::newRow("two spaces in a name") << QByteArray("Alice  Liddell <a@example.org>");
+    QTest::newRow("@ in an unquoted name") << QByteArray("a@example.org <a@example.org>");
+}
+
+void TestMailbox::simpleReaderDeclines()
+{
+    QFETCH(QByteArray, raw);
+    bool truncated = false;
+    QVERIFY(!Detail::parseSimpleAddressList(raw, kMaxAddresses, &truncated).has_value());
+    // The whole reader still gives what GMime gives.
+    bool gmimeTruncated = false;
+    QCOMPARE(parseAddressListTruncated(raw, &truncated),
+             Detail::parseAddressListWithGMime(raw, kMaxAddresses, &gmimeTruncated));
+}
+
+// Random lists built from the pieces real headers are made of: wherever the reader without GMime
+// gives a list, it is GMime's list. Most of them must be its to read, or the fast path is lost.
+void TestMailbox::simpleReaderAgreesWithGMime()
+{
+    const QByteArray encodedName = "=?UTF-8?B?" + QStringLiteral("Jörg Müller").toUtf8().toBase64() + "?=";
+    const QList<QByteArray> names = {
+            "",
+            "Alice",
+            "Alice Liddell",
+            "John Q. Public",
+            "\"Liddell, Alice\"",
+            "\"Alice\"",
+            "\" Alice \"",
+            "\"\"",
+            "O'Brien",
+            "Smith-Jones",
+            encodedName,
+            encodedName + " " + encodedName,
+            "=?UTF-8?Q?Andr=C3=A9?= Smith",
+            "=?ISO-8859-1?Q?Ren=E9?=",
+            "!#$%&'*+-/=?^_`{|}~",
+            "\"a.b, c\"",
+    };
+    const QList<QByteArray> addresses = {"alice@example.org", "A.B+tag@Sub.Example.COM", "x@y",
+                                         "first.last@example.co.uk"};
+    // Pieces that send the list to GMime, now and then.
+    const QList<QByteArray> oddNames = {"Dr.  Who", "a@b", "\"x"};
+    const QList<QByteArray> oddAddresses = {"noat", "a@b@c", "\"q\"@example.org", "user@[192.0.2.1]"};
+    const QList<QByteArray> separators = {", ", ",", " , ", ",,", ",  , ", ",\t"};
+
+    QRandomGenerator random(20261122);
+    const auto pick = [&random](const QList<QByteArray> &from) { return from.at(random.bounded(int(from.size()))); };
+    int accepted = 0;
+    constexpr int kLists = 4000;
+    for (int n = 0; n < kLists; ++n) {
+        QByteArray raw = random.bounded(8) == 0 ? QByteArray(" ") : QByteArray();
+        const int count = 1 + random.bounded(4);
+        for (int i = 0; i < count; ++i) {
+            if (i > 0)
+                raw += pick(separators);
+            const QByteArray name = pick(random.bounded(10) == 0 ? oddNames : names);
+            const QByteArray address = pick(random.bounded(10) == 0 ? oddAddresses : addresses);
+            switch (random.bounded(4)) {
+            case 0:
+                raw += address;
+                break;
+            case 1:
+                raw += '<' + address + '>';
+                break;
+            case 2:
+                raw += name + " <" + address + '>';
+                break;
+            default:
+                raw += name + '<' + address + "> ";
+                break;
+            }
+        }
+        bool truncated = false;
+        const std::optional<Mailboxes> simple = Detail::parseSimpleAddressList(raw, kMaxAddresses, &truncated);
+        if (!simple)
+            continue;
+        ++accepted;
+        bool gmimeTruncated = false;
+        const Mailboxes gmime = Detail::parseAddressListWithGMime(raw, kMaxAddresses, &gmimeTruncated);
+        const auto describe = [](const Mailboxes &list) {
+            QStringList parts;
+            for (const Mailbox &m : list)
+                parts.append(QStringLiteral("[%1|%2]").arg(m.name, m.email));
+            return parts.join(QLatin1Char(' '));
+        };
+        if (*simple != gmime)
+            QFAIL(qPrintable(QStringLiteral("%1: %2 from the simple reader, %3 from GMime")
+                                     .arg(QString::fromLatin1(raw), describe(*simple), describe(gmime))));
+    }
+    QVERIFY2(accepted > kLists / 2, qPrintable(QString::number(accepted)));
 }
 
 void TestMailbox::fromImapAddress_data()

@@ -89,7 +89,10 @@ class TestMessageConverter : public QObject {
 private Q_SLOTS:
     void fetchItems();
     void fullResponse();
+    void headerFieldsResponse();
     void senderAndReplyToSameAsFromAreNotKept();
+    void senderAndReplyToHeadersSameAsFromAreNotKept();
+    void carriesMetadata();
     void emptyResponseLeavesDefaults();
     void gmailNilEnvelope();
     void flags();
@@ -115,29 +118,35 @@ void TestMessageConverter::fetchItems()
                              "FLAGS",
                              "INTERNALDATE",
                              "RFC822.SIZE",
-                             "ENVELOPE",
                              "BODYSTRUCTURE",
-                             "BODY.PEEK[HEADER.FIELDS (REFERENCES LIST-ID)]"};
+                             "BODY.PEEK[HEADER.FIELDS (DATE SUBJECT FROM SENDER REPLY-TO TO CC BCC MESSAGE-ID "
+                             "IN-REPLY-TO REFERENCES LIST-ID)]"};
     QCOMPARE(metadataFetchItems(false), base);
     QCOMPARE(metadataFetchItems(true), base + Imap::Strings{"MODSEQ"});
+}
+
+// The example message of RFC 3501 §7.4.2 with flags, a body structure and the header fields of
+// References and List-Id, as a metadata FETCH with ENVELOPE.
+static QByteArray envelopeExample()
+{
+    const QByteArray headers = "References: <root@example.org>\r\n <parent@example.org>\r\n"
+                               "List-Id: IMAP list <imap.example.org>\r\n\r\n";
+    return R"(* 3 FETCH (UID 4242 MODSEQ (917162500) FLAGS (\Seen \Recent $Forwarded \flagged) )"
+           R"(INTERNALDATE "17-Jul-1996 02:44:25 -0700" RFC822.SIZE 4286 )"
+           R"x(ENVELOPE ("Wed, 17 Jul 1996 02:23:25 -0700 (PDT)" "=?utf-8?q?Gr=C3=BC=C3=9Fe_aus_K=C3=B6ln?=" )x"
+           R"((("Terry Gray" NIL "gray" "cac.washington.edu")) (("Sender" NIL "sender" "example.org")) )"
+           R"((("Reply" NIL "reply" "example.org")) ((NIL NIL "imap" "cac.washington.edu")) )"
+           R"(((NIL NIL "minutes" "CNRI.Reston.VA.US")("John Klensin" NIL "KLENSIN" "MIT.EDU")) )"
+           R"((("Hidden" NIL "bcc" "example.org")) "<parent@example.org> <other@example.org>" )"
+           R"("<B27397-0100000@cac.washington.edu>") BODYSTRUCTURE )" +
+           kMixedAttachments + " BODY[HEADER.FIELDS (REFERENCES LIST-ID)] {" + QByteArray::number(headers.size()) +
+           "}\r\n" + headers + ")\r\n";
 }
 
 // A whole metadata FETCH as a server sends it, every field checked.
 void TestMessageConverter::fullResponse()
 {
-    const QByteArray headers = "References: <root@example.org>\r\n <parent@example.org>\r\n"
-                               "List-Id: IMAP list <imap.example.org>\r\n\r\n";
-    const QByteArray
-            wire = R"(* 3 FETCH (UID 4242 MODSEQ (917162500) FLAGS (\Seen \Recent $Forwarded \flagged) )"
-                   R"(INTERNALDATE "17-Jul-1996 02:44:25 -0700" RFC822.SIZE 4286 )"
-                   R"x(ENVELOPE ("Wed, 17 Jul 1996 02:23:25 -0700 (PDT)" "=?utf-8?q?Gr=C3=BC=C3=9Fe_aus_K=C3=B6ln?=" )x"
-                   R"((("Terry Gray" NIL "gray" "cac.washington.edu")) (("Sender" NIL "sender" "example.org")) )"
-                   R"((("Reply" NIL "reply" "example.org")) ((NIL NIL "imap" "cac.washington.edu")) )"
-                   R"(((NIL NIL "minutes" "CNRI.Reston.VA.US")("John Klensin" NIL "KLENSIN" "MIT.EDU")) )"
-                   R"((("Hidden" NIL "bcc" "example.org")) "<parent@example.org> <other@example.org>" )"
-                   R"("<B27397-0100000@cac.washington.edu>") BODYSTRUCTURE )" +
-                   kMixedAttachments + " BODY[HEADER.FIELDS (REFERENCES LIST-ID)] {" +
-                   QByteArray::number(headers.size()) + "}\r\n" + headers + ")\r\n";
+    const QByteArray wire = envelopeExample();
     const Imap::FetchResponse fetch = fetchFromWire(wire);
     QVERIFY(fetch.uid);
     const Store::MessageMetadata message = metadataFromFetch(fetch);
@@ -174,6 +183,35 @@ void TestMessageConverter::fullResponse()
     QCOMPARE(listParts(*structure), message.parts);
 }
 
+// The same message as the header fields the engine asks for instead of ENVELOPE gives the same
+// metadata. Folded lines, a second Subject (the first counts), a group and a comment.
+void TestMessageConverter::headerFieldsResponse()
+{
+    const QByteArray headers = "Date: Wed, 17 Jul 1996 02:23:25 -0700 (PDT)\r\n"
+                               "Subject: =?utf-8?q?Gr=C3=BC=C3=9Fe_aus_K=C3=B6ln?=\r\n"
+                               "From: Terry Gray <gray@cac.washington.edu>\r\n"
+                               "Sender: Sender <sender@example.org>\r\n"
+                               "Reply-To: Reply <reply@example.org>\r\n"
+                               "To: imap@cac.washington.edu\r\n"
+                               "Cc: minutes@CNRI.Reston.VA.US,\r\n"
+                               " \"John Klensin\" <KLENSIN@MIT.EDU>\r\n"
+                               "Bcc: Secret: Hidden <bcc@example.org>;\r\n"
+                               "Message-ID: <B27397-0100000@cac.washington.edu>\r\n"
+                               "In-Reply-To: <parent@example.org> (Terry's message)\r\n"
+                               "References: <root@example.org>\r\n <parent@example.org>\r\n"
+                               "List-Id: IMAP list <imap.example.org>\r\n"
+                               "Subject: a second subject\r\n\r\n";
+    const QByteArray wire = R"(* 3 FETCH (UID 4242 MODSEQ (917162500) FLAGS (\Seen \Recent $Forwarded \flagged) )"
+                            R"(INTERNALDATE "17-Jul-1996 02:44:25 -0700" RFC822.SIZE 4286 BODYSTRUCTURE )" +
+                            kMixedAttachments +
+                            " BODY[HEADER.FIELDS (DATE SUBJECT FROM SENDER REPLY-TO TO CC BCC MESSAGE-ID "
+                            "IN-REPLY-TO REFERENCES LIST-ID)] {" +
+                            QByteArray::number(headers.size()) + "}\r\n" + headers + ")\r\n";
+    const Imap::FetchResponse fetch = fetchFromWire(wire);
+    QVERIFY(Heron::Sync::carriesMetadata(fetch));
+    QCOMPARE(metadataFromFetch(fetch), metadataFromFetch(fetchFromWire(envelopeExample())));
+}
+
 // Sender and Reply-To repeat From when the headers are absent (RFC 3501 §7.4.2): then they are
 // not kept, and a differing one is.
 void TestMessageConverter::senderAndReplyToSameAsFromAreNotKept()
@@ -196,6 +234,37 @@ void TestMessageConverter::senderAndReplyToSameAsFromAreNotKept()
     message = metadataFromFetch(envelope(R"((("Terry" NIL "gray" "cac.washington.edu")))", from));
     QCOMPARE(describe(message.sender), QStringList{"Terry|gray@cac.washington.edu"});
     QVERIFY(message.replyTo.isEmpty());
+}
+
+// As with ENVELOPE: Sender and Reply-To are kept only when they are not From again.
+void TestMessageConverter::senderAndReplyToHeadersSameAsFromAreNotKept()
+{
+    const auto fetch = [](const QByteArray &headers) {
+        return fetchFromWire("* 1 FETCH (UID 7 BODY[HEADER.FIELDS (FROM SENDER REPLY-TO)] {" +
+                             QByteArray::number(headers.size()) + "}\r\n" + headers + ")\r\n");
+    };
+    Store::MessageMetadata message = metadataFromFetch(
+            fetch("From: Terry <gray@example.org>\r\nSender: Terry <gray@example.org>\r\n"
+                  "Reply-To: Terry <gray@example.org>\r\n\r\n"));
+    QCOMPARE(describe(message.from), QStringList{"Terry|gray@example.org"});
+    QVERIFY(message.sender.isEmpty());
+    QVERIFY(message.replyTo.isEmpty());
+
+    message = metadataFromFetch(fetch("From: Terry <gray@example.org>\r\nReply-To: list@example.org\r\n\r\n"));
+    QVERIFY(message.sender.isEmpty());
+    QCOMPARE(describe(message.replyTo), QStringList{"|list@example.org"});
+}
+
+// A FETCH with flags only (another client's change pushed mid-batch) is not the metadata.
+void TestMessageConverter::carriesMetadata()
+{
+    const QByteArray structure = R"( BODYSTRUCTURE ("TEXT" "PLAIN" NIL NIL NIL "7BIT" 0 0 NIL NIL NIL NIL))";
+    QVERIFY(!Heron::Sync::carriesMetadata(fetchFromWire("* 1 FETCH (UID 7 FLAGS (\\Seen))\r\n")));
+    QVERIFY(!Heron::Sync::carriesMetadata(fetchFromWire("* 1 FETCH (UID 7" + structure + ")\r\n")));
+    QVERIFY(Heron::Sync::carriesMetadata(
+            fetchFromWire("* 1 FETCH (UID 7" + structure + " BODY[HEADER.FIELDS (SUBJECT)] {2}\r\n\r\n)\r\n")));
+    QVERIFY(Heron::Sync::carriesMetadata(fetchFromWire("* 1 FETCH (UID 7" + structure +
+                                                       " ENVELOPE (NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL))\r\n")));
 }
 
 void TestMessageConverter::emptyResponseLeavesDefaults()
@@ -449,7 +518,8 @@ void TestMessageConverter::dates_data()
             << QByteArray("Wed, 02 Jul 2003 23:15:00 -0130") << utc("2003-07-03T00:45:00Z");
     QTest::newRow("29 February of a leap year")
             << QByteArray("Sun, 29 Feb 2004 12:00:00 +0000") << utc("2004-02-29T12:00:00Z");
-    QTest::newRow("lower-case day and month") << QByteArray("tue, 01 jul 2003 10:52:37 +0200") << utc("2003-07-01T08:52:37Z");
+    QTest::newRow("lower-case day and month")
+            << QByteArray("tue, 01 jul 2003 10:52:37 +0200") << utc("2003-07-01T08:52:37Z");
     QTest::newRow("minute 60") << QByteArray("Tue, 1 Jul 2003 10:60:00 +0200") << invalid;
     QTest::newRow("not a day name") << QByteArray("Tux, 1 Jul 2003 10:52:37 +0200") << invalid;
     QTest::newRow("empty") << QByteArray() << invalid;
