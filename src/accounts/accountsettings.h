@@ -44,7 +44,7 @@ struct SyncWindow {
 // How an account synchronizes; the defaults are what a user gets.
 struct SyncOptions {
     SyncStrategy strategy = SyncStrategy::Automatic;
-    int batchSize = 1000;             // UIDs per FETCH batch and per flag-scan batch (100 .. 10,000)
+    int batchSize = 1000;  // UIDs per flag-scan FETCH batch, twice that for new messages (100 .. 10,000)
     int maxConnections = 3;           // per account (1 .. 10)
     int pollIntervalSeconds = 30;     // incremental rounds without push (5 .. 86,400)
     int fullRoundIntervalHours = 24;  // full rounds (1 .. 720)

@@ -69,7 +69,7 @@ const QList<CommandSpec> &commandSpecs()
               {QStringLiteral("since"), QStringLiteral("yyyy-mm-dd"), QStringLiteral("Keep only mail since that day.")},
               {QStringLiteral("strategy"), QStringLiteral("automatic|qresync|condstore|plain"),
                QStringLiteral("Force how changes are found."), true},
-              {QStringLiteral("batch-size"), QStringLiteral("n"), QStringLiteral("UIDs per FETCH batch."), true},
+              {QStringLiteral("batch-size"), QStringLiteral("n"), QStringLiteral("UIDs per FETCH batch of flags (twice that of new messages)."), true},
               {QStringLiteral("poll-seconds"), QStringLiteral("n"), QStringLiteral("Polling interval without push."),
                true}},
              &accountAdd,

@@ -19,7 +19,7 @@ const QString kMessageColumns = QStringLiteral(
         "reply_to_addrs, to_addrs, cc_addrs, bcc_addrs, msgid, in_reply_to, refs, list_id, body_structure, "
         "has_attachments, is_report");
 
-QString partsToJson(const QList<MessagePart> &parts);
+void appendPartsJson(QByteArray &json, const QList<MessagePart> &parts);
 
 // Binds the columns of kWrittenColumns, from parameter 1 on.
 void bindMessage(Sql::Statement &statement, qint64 folderId, const MessageMetadata &message)
@@ -41,7 +41,7 @@ void bindMessage(Sql::Statement &statement, qint64 folderId, const MessageMetada
         if (list->isEmpty())
             statement.bindNull(++column);
         else
-            statement.bindText(++column, addressesToJson(*list));
+            statement.bindUtf8With(++column, [list](QByteArray &json) { appendAddressesJson(json, *list); });
     }
     statement.bindText(++column, message.messageId);
     statement.bindText(++column, message.inReplyTo);
@@ -53,7 +53,7 @@ void bindMessage(Sql::Statement &statement, qint64 folderId, const MessageMetada
     if (message.parts.isEmpty())
         statement.bindNull(++column);
     else
-        statement.bindText(++column, partsToJson(message.parts));
+        statement.bindUtf8With(++column, [&message](QByteArray &json) { appendPartsJson(json, message.parts); });
     if (message.messageId.isEmpty())
         statement.bindNull(++column);
     else
@@ -74,55 +74,70 @@ QStringList splitWords(const QString &text)
 
 namespace {
 
-// RFC 8259 string escaping: quote, backslash and control characters. Runs without them, most
-// strings whole, are appended in one piece.
-void appendJsonString(QString &out, const QString &text)
+// RFC 8259 string escaping, in UTF-8: quote, backslash and control characters. Runs without
+// them, most strings whole, are appended in one piece; ASCII runs without a conversion.
+void appendJsonString(QByteArray &out, QStringView text)
 {
     static constexpr char kHex[] = "0123456789abcdef";
-    out += QLatin1Char('"');
-    const char16_t *const begin = reinterpret_cast<const char16_t *>(text.constData());
+    const auto appendRun = [&out](const char16_t *begin, const char16_t *end, bool ascii) {
+        if (!ascii) {
+            out += QStringView(begin, end).toUtf8();
+            return;
+        }
+        const qsizetype at = out.size();
+        out.resize(at + (end - begin));
+        char *to = out.data() + at;
+        for (const char16_t *p = begin; p != end; ++p)
+            *to++ = char(*p);
+    };
+    out += '"';
+    const char16_t *const begin = text.utf16();
     const char16_t *const end = begin + text.size();
     const char16_t *run = begin;
+    bool ascii = true;
     for (const char16_t *p = begin; p != end; ++p) {
         const char16_t u = *p;
+        if (u >= 0x80) {
+            ascii = false;
+            continue;
+        }
         if (u != u'"' && u != u'\\' && u >= 0x20)
             continue;
-        out.append(QStringView(run, p));
+        appendRun(run, p, ascii);
         run = p + 1;
+        ascii = true;
         if (u == u'"' || u == u'\\') {
-            out += QLatin1Char('\\');
-            out += QChar(u);
+            out += '\\';
+            out += char(u);
         } else {
-            out += QLatin1StringView("\\u00");
-            out += QLatin1Char(kHex[u >> 4]);
-            out += QLatin1Char(kHex[u & 0xf]);
+            out += "\\u00";
+            out += kHex[u >> 4];
+            out += kHex[u & 0xf];
         }
     }
-    out.append(QStringView(run, end));
-    out += QLatin1Char('"');
+    appendRun(run, end, ascii);
+    out += '"';
 }
 
 // The format of messages.parts (migration version 8), written by hand like the addresses.
-QString partsToJson(const QList<MessagePart> &parts)
+void appendPartsJson(QByteArray &json, const QList<MessagePart> &parts)
 {
-    QString json;
-    json.reserve(2 + parts.size() * 64);
-    json += QLatin1Char('[');
+    json.reserve(json.size() + 2 + parts.size() * 64);
+    json += '[';
     for (qsizetype i = 0; i < parts.size(); ++i) {
         const MessagePart &part = parts.at(i);
         if (i > 0)
-            json += QLatin1Char(',');
-        json += QLatin1Char('[');
+            json += ',';
+        json += '[';
         for (const QString *text : {&part.section, &part.mimeType, &part.charset, &part.encoding, &part.disposition,
                                     &part.fileName, &part.contentId}) {
             appendJsonString(json, *text);
-            json += QLatin1Char(',');
+            json += ',';
         }
-        json += QString::number(part.size);
-        json += part.isAttachment ? QLatin1StringView(",1]") : QLatin1StringView(",0]");
+        json += QByteArray::number(part.size);
+        json += part.isAttachment ? ",1]" : ",0]";
     }
-    json += QLatin1Char(']');
-    return json;
+    json += ']';
 }
 
 }  // namespace
@@ -157,22 +172,20 @@ Result<bool> registerFunctions(sqlite3 *db)
 
 // Written by hand rather than through QJsonDocument: this runs for every address of every
 // message stored, and the document round trip was a tenth of an initial sync's time.
-QString addressesToJson(const QList<Address> &addresses)
+void appendAddressesJson(QByteArray &json, const QList<Address> &addresses)
 {
-    QString json;
-    json.reserve(2 + addresses.size() * 48);
-    json += QLatin1Char('[');
+    json.reserve(json.size() + 2 + addresses.size() * 48);
+    json += '[';
     for (qsizetype i = 0; i < addresses.size(); ++i) {
         if (i > 0)
-            json += QLatin1Char(',');
-        json += QLatin1StringView("{\"n\":");
+            json += ',';
+        json += "{\"n\":";
         appendJsonString(json, addresses.at(i).name);
-        json += QLatin1StringView(",\"e\":");
+        json += ",\"e\":";
         appendJsonString(json, addresses.at(i).email);
-        json += QLatin1Char('}');
+        json += '}';
     }
-    json += QLatin1Char(']');
-    return json;
+    json += ']';
 }
 
 QString searchAddresses(const MessageMetadata &message)

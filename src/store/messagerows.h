@@ -23,7 +23,8 @@ qint64 messageIdKey(QByteArrayView utf8);
 // migration that fills msgid_key in.
 Result<bool> registerFunctions(sqlite3 *db);
 
-QString addressesToJson(const QList<Address> &addresses);
+// Appends an address list as the JSON of the *_addrs columns, in UTF-8: [{"n": name, "e": email}].
+void appendAddressesJson(QByteArray &json, const QList<Address> &addresses);
 QList<Address> addressesFromJson(const QString &json);
 
 // The column list that fromQuery() expects, in order, for "SELECT <columns> FROM messages".

@@ -163,7 +163,7 @@ QString withoutControls(const QString &text)
 const QString kWhen = QStringLiteral("coalesce(m.date, m.internal_date)");
 
 // True when every name or address holding text holds it as written in its JSON text:
-// addressesToJson() escapes only quotes, backslashes and control characters.
+// appendAddressesJson() escapes only quotes, backslashes and control characters.
 bool isVerbatimInJson(const QString &text)
 {
     for (QChar c : text) {

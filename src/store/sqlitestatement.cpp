@@ -101,6 +101,13 @@ void Statement::bindText(int index, const QString &text)
                         SQLITE_STATIC, SQLITE_UTF8);
 }
 
+void Statement::bindBuffer(int index)
+{
+    const QByteArray &buffer = parameterBuffer(index);
+    sqlite3_bind_text64(m_statement, index, buffer.constData(), sqlite3_uint64(buffer.size()), SQLITE_STATIC,
+                        SQLITE_UTF8);
+}
+
 void Statement::bindNullableText(int index, const QString &text)
 {
     if (text.isNull())

@@ -49,6 +49,17 @@ public:
     void bindNullableText(int index, const QString &text);
     // A null QByteArray is bound as SQL NULL.
     void bindBlob(int index, const QByteArray &bytes);
+    // Binds the UTF-8 text that write(QByteArray &) appends to the parameter's own buffer, emptied
+    // first: text built for the statement, such as JSON, is neither copied nor converted.
+    template <typename Write>
+    void bindUtf8With(int index, Write &&write)
+    {
+        resetIfRun();
+        QByteArray &buffer = parameterBuffer(index);
+        buffer.resize(0);
+        write(buffer);
+        bindBuffer(index);
+    }
     // Milliseconds since the epoch, or NULL for an invalid date.
     void bindDateTime(int index, const QDateTime &value);
 
@@ -67,6 +78,8 @@ private:
     Error error(const char *what) const;
     void resetIfRun();
     QByteArray &parameterBuffer(int index);
+    // Binds parameterBuffer(index) as UTF-8 text.
+    void bindBuffer(int index);
 
     sqlite3 *m_db = nullptr;
     sqlite3_stmt *m_statement = nullptr;

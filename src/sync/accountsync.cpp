@@ -503,6 +503,7 @@ void AccountSync::planFolders(const QHash<QString, Imap::StatusDataResponse> &st
         request.strategy = m_syncConnection->strategy();
         request.fullRound = fullRoundDue(folder);
         request.batchSize = m_settings.sync.batchSize;
+        request.newMessageBatchSize = newMessageBatchSize(request.batchSize);
         request.windowStart = windowStart;
         queue.append(request);
     }
@@ -652,6 +653,7 @@ void AccountSync::recordFolderResult(const Store::FolderRecord &before, const Fo
         again.mailbox = wireName(before.listing.path);
         again.strategy = m_syncConnection ? m_syncConnection->strategy() : Accounts::SyncStrategy::Plain;
         again.batchSize = m_settings.sync.batchSize;
+        again.newMessageBatchSize = newMessageBatchSize(again.batchSize);
         again.windowStart = m_settings.window.start(QDateTime::currentDateTimeUtc());
         m_folderQueue.prepend(again);
         ++m_folderCount;

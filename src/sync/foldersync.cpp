@@ -25,6 +25,15 @@ constexpr qint64 kWindowGraceSeconds = 24 * 3600;
 // Fetched batches that may wait for the writer while the next ones are fetched.
 constexpr int kWritesQueued = 2;
 
+}  // namespace
+
+int newMessageBatchSize(int batchSize)
+{
+    return std::clamp(2 * batchSize, 1, Store::FolderStore::kMaxRowsPerTransaction);
+}
+
+namespace {
+
 QList<UidSet> chunksNewestFirst(const UidSet &uids, int batchSize)
 {
     QList<UidSet> chunks;
@@ -459,12 +468,14 @@ void FolderSync::applyChangesAndPlanFetch()
     m_batches.clear();
     m_newRangeBatches = 0;
     if (oldUidNext == 0) {
-        m_batches = chunksNewestFirst(missing, m_request.batchSize);
+        m_batches = chunksNewestFirst(missing, m_request.newMessageBatchSize);
     } else {
-        m_batches = chunksNewestFirst(missing.restrictedTo(oldUidNext, UidSet::kStar - 1), m_request.batchSize);
+        m_batches = chunksNewestFirst(missing.restrictedTo(oldUidNext, UidSet::kStar - 1),
+                                      m_request.newMessageBatchSize);
         m_newRangeBatches = int(m_batches.size());
         if (oldUidNext > 1)
-            m_batches.append(chunksNewestFirst(missing.restrictedTo(1, oldUidNext - 1), m_request.batchSize));
+            m_batches.append(
+                    chunksNewestFirst(missing.restrictedTo(1, oldUidNext - 1), m_request.newMessageBatchSize));
     }
     m_batchMessages = QList<QList<Store::MessageMetadata>>(m_batches.size());
     m_batchDone = QList<bool>(m_batches.size(), false);

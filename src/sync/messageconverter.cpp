@@ -11,6 +11,7 @@
 #include <QTime>
 
 #include <limits>
+#include <utility>
 
 namespace Heron::Sync {
 
@@ -261,18 +262,24 @@ QString listIdFromRaw(QByteArrayView raw)
 
 // ---- header fields ----
 
-struct HeaderField {
-    QByteArray name;   // lower case
-    QByteArray value;  // unfolded
-};
-
-// A header block (RFC 5322 §2.2) → its fields, unfolded (§2.2.3: CRLF followed by white space is
-// removed). Bare LF line ends are accepted; lines without a colon are skipped; the blank line ends it.
-QList<HeaderField> headerFields(QByteArrayView block)
+// Calls visit(name, value) for each field of a header block (RFC 5322 §2.2): the name as written,
+// without surrounding white space; the value unfolded (§2.2.3: CRLF followed by white space is
+// removed), valid only during the call. Bare LF line ends are accepted; lines without a colon
+// are skipped; the blank line ends it. A value on one line is a view into the block: most are.
+template <typename Visit>
+void forEachHeaderField(QByteArrayView block, Visit &&visit)
 {
     block = block.first(std::min(block.size(), kMaxHeaderFieldBytes));
-    QList<HeaderField> fields;
-    bool continuing = false;  // the previous line started a field that a folded line may extend
+    QByteArrayView name;
+    QByteArrayView value;    // the field's first line, while no folded line followed
+    QByteArray unfolded;     // the field's value once a folded line followed
+    bool folded = false;
+    bool inField = false;  // the previous line started a field that a folded line may extend
+    const auto flush = [&] {
+        if (inField)
+            visit(name, folded ? QByteArrayView(unfolded) : value);
+        inField = false;
+    };
     qsizetype start = 0;
     while (start < block.size()) {
         qsizetype end = block.indexOf('\n', start);
@@ -286,17 +293,25 @@ QList<HeaderField> headerFields(QByteArrayView block)
         if (line.isEmpty())
             break;
         if (line[0] == ' ' || line[0] == '\t') {
-            if (continuing)
-                fields.last().value.append(line);
+            if (inField) {
+                if (!folded) {
+                    unfolded = value.toByteArray();
+                    folded = true;
+                }
+                unfolded.append(line);
+            }
             continue;
         }
+        flush();
         const qsizetype colon = line.indexOf(':');
-        continuing = colon > 0;
-        if (!continuing)
+        if (colon <= 0)
             continue;
-        fields.append({line.first(colon).toByteArray().trimmed().toLower(), line.sliced(colon + 1).toByteArray()});
+        name = line.first(colon).trimmed();
+        value = line.sliced(colon + 1);
+        folded = false;
+        inField = true;
     }
-    return fields;
+    flush();
 }
 
 // The header fields section of the metadata FETCH; the server names it as asked, minus ".PEEK".
@@ -387,60 +402,69 @@ Store::MessageMetadata metadataFromFetch(const Imap::FetchResponse &response)
 
     if (const Imap::SectionData *section = headerFieldsSection(response)) {
         QByteArray references;
-        bool haveListId = false;
         QByteArray from, sender, replyTo;
         bool haveFrom = false, haveSender = false, haveReplyTo = false, haveSubject = false, haveDate = false;
         bool haveTo = false, haveCc = false, haveBcc = false, haveMessageId = false, haveInReplyTo = false;
-        const auto addresses = [](const QByteArray &raw) {
+        bool haveListId = false;
+        const auto addresses = [](QByteArrayView raw) {
             bool truncated = false;
             QList<Store::Address> result;
-            for (Mime::Mailbox &mailbox : Mime::parseAddressListTruncated(raw, &truncated))
-                result.append({std::move(mailbox.name), std::move(mailbox.email)});
+            const QList<Mime::Mailbox> mailboxes = Mime::parseAddressListTruncated(raw, &truncated);
+            result.reserve(mailboxes.size());
+            for (const Mime::Mailbox &mailbox : mailboxes)
+                result.append({mailbox.name, mailbox.email});
             return result;
         };
-        for (const HeaderField &field : headerFields(section->data)) {
-            const QByteArray &name = field.name;
-            if (name == "references") {
-                references.append(field.value);
+        // The first of each field counts, as in an envelope; References are all taken.
+        const auto first = [](bool &seen) { return !std::exchange(seen, true); };
+        const bool envelopeFields = !response.envelope;
+        forEachHeaderField(section->data, [&](QByteArrayView name, QByteArrayView value) {
+            const auto is = [&name](const char *field) { return name.compare(field, Qt::CaseInsensitive) == 0; };
+            if (is("references")) {
+                references.append(value);
                 references.append(' ');
-            } else if (name == "list-id" && !haveListId) {
-                message.listId = listIdFromRaw(field.value);
-                haveListId = !message.listId.isEmpty();
-            } else if (response.envelope) {
-                continue;
-            } else if (name == "subject" && !haveSubject) {
-                message.subject = Mime::decodeHeader(field.value);
-                haveSubject = true;
-            } else if (name == "date" && !haveDate) {
-                message.date = parseDateHeader(field.value.trimmed());
-                haveDate = true;
-            } else if (name == "from" && !haveFrom) {
-                from = field.value.trimmed();
-                haveFrom = true;
-            } else if (name == "sender" && !haveSender) {
-                sender = field.value.trimmed();
-                haveSender = true;
-            } else if (name == "reply-to" && !haveReplyTo) {
-                replyTo = field.value.trimmed();
-                haveReplyTo = true;
-            } else if (name == "to" && !haveTo) {
-                message.to = addresses(field.value);
-                haveTo = true;
-            } else if (name == "cc" && !haveCc) {
-                message.cc = addresses(field.value);
-                haveCc = true;
-            } else if (name == "bcc" && !haveBcc) {
-                message.bcc = addresses(field.value);
-                haveBcc = true;
-            } else if (name == "message-id" && !haveMessageId) {
-                message.messageId = messageIdFromRaw(field.value.trimmed());
-                haveMessageId = true;
-            } else if (name == "in-reply-to" && !haveInReplyTo) {
-                message.inReplyTo = messageIdFromRaw(field.value.trimmed());
-                haveInReplyTo = true;
+            } else if (is("list-id")) {
+                if (!haveListId) {
+                    message.listId = listIdFromRaw(value);
+                    haveListId = !message.listId.isEmpty();
+                }
+            } else if (!envelopeFields) {
+                return;
+            } else if (is("subject")) {
+                if (first(haveSubject))
+                    message.subject = Mime::decodeHeader(value);
+            } else if (is("date")) {
+                if (first(haveDate))
+                    message.date = parseDateHeader(value.trimmed());
+            } else if (is("from")) {
+                if (first(haveFrom))
+                    from = value.trimmed().toByteArray();
+            } else if (is("sender")) {
+                if (first(haveSender))
+                    sender = value.trimmed().toByteArray();
+            } else if (is("reply-to")) {
+                if (first(haveReplyTo))
+                    replyTo = value.trimmed().toByteArray();
+            } else if (is("to")) {
+                if (first(haveTo))
+                    message.to = addresses(value);
+            } else if (is("cc")) {
+                if (first(haveCc))
+                    message.cc = addresses(value);
+            } else if (is("bcc")) {
+                if (first(haveBcc))
+                    message.bcc = addresses(value);
+            } else if (is("message-id")) {
+                if (first(haveMessageId))
+                    message.messageId = messageIdFromRaw(value.trimmed());
+            } else if (is("in-reply-to")) {
+                if (first(haveInReplyTo))
+                    message.inReplyTo = messageIdFromRaw(value.trimmed());
             }
-        }
-        if (!response.envelope) {
+        });
+        if (envelopeFields) {
+            // ENVELOPE semantics (RFC 3501 §7.4.2): Sender and Reply-To are From when absent, and
+            // the store keeps them only when they differ.
             message.from = addresses(from);
             if (haveSender && sender != from)
                 message.sender = addresses(sender);

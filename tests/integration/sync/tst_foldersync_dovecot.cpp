@@ -195,6 +195,7 @@ Sync::FolderSyncRequest FolderSyncDovecotTest::request(const QString &path, Sync
     request.mailbox = path.toUtf8();
     request.strategy = strategy;
     request.batchSize = 7;  // several batches even for small folders
+    request.newMessageBatchSize = 7;
     return request;
 }
 

@@ -202,6 +202,7 @@ class FolderSyncScriptedTest : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
+    void newMessageBatchesFillATransaction();
     void init();
     void cleanup();
 
@@ -308,6 +309,16 @@ void FolderSyncScriptedTest::seed(const QList<int> &uids, quint32 uidNext, quint
     m_insertedIds.clear();
 }
 
+// New messages come in batches of twice the account's batch size, one store transaction at most.
+void FolderSyncScriptedTest::newMessageBatchesFillATransaction()
+{
+    QCOMPARE(Sync::newMessageBatchSize(100), 200);
+    QCOMPARE(Sync::newMessageBatchSize(999), 1998);
+    QCOMPARE(Sync::newMessageBatchSize(1000), Store::FolderStore::kMaxRowsPerTransaction);
+    QCOMPARE(Sync::newMessageBatchSize(1001), Store::FolderStore::kMaxRowsPerTransaction);
+    QCOMPARE(Sync::newMessageBatchSize(10000), Store::FolderStore::kMaxRowsPerTransaction);
+}
+
 Sync::FolderSyncRequest FolderSyncScriptedTest::request(SyncStrategy strategy, int batchSize) const
 {
     Sync::FolderSyncRequest request;
@@ -315,6 +326,7 @@ Sync::FolderSyncRequest FolderSyncScriptedTest::request(SyncStrategy strategy, i
     request.mailbox = "INBOX";
     request.strategy = strategy;
     request.batchSize = batchSize;
+    request.newMessageBatchSize = batchSize;
     return request;
 }
 

@@ -86,6 +86,7 @@ private Q_SLOTS:
     void searchFindsSubjectAddressAndBody_data();
     void searchFindsSubjectAddressAndBody();
     void searchFollowsUpdatesAndRemovals();
+    void newMessagesWaitForTheSearchIndex();
     void badSearchExpressionIsAnError();
     void localChangeAndJournalCommitTogether();
     void journalKeepsOrderAndStates();
@@ -134,7 +135,7 @@ void TestMessageStore::messageRoundTrips()
     m.sender = {{QStringLiteral("List Robot"), QStringLiteral("robot@lists.example.org")}};
     // Quotes, a backslash and control characters must survive the stored JSON.
     m.replyTo = {{QStringLiteral("Team, \"Ops\" \\ desk\t\x01"), QStringLiteral("ops@example.org")}};
-    m.cc = {{QStringLiteral("Carol"), QStringLiteral("carol@example.org")},
+    m.cc = {{QStringLiteral("Carol \U0001F426 Ødegård"), QStringLiteral("carol@example.org")},
             {QStringLiteral("Dan"), QStringLiteral("dan@example.org")}};
     m.bcc = {{QString(), QStringLiteral("eve@example.org")}};
     m.messageId = QStringLiteral("<a@example.org>");
@@ -510,6 +511,53 @@ void TestMessageStore::searchFindsSubjectAddressAndBody()
     for (quint32 uid : uids)
         expected.insert(*messages.idForUid(m_folder, uid));
     QCOMPARE(QSet<qint64>(found->cbegin(), found->cend()), expected);
+    QVERIFY(ftsConsistent(*m_db));
+}
+
+// New messages wait in search_pending (migration version 9) until the store is idle or a search
+// comes; whatever happens to them meanwhile, the index ends up as if they had gone in at once.
+void TestMessageStore::newMessagesWaitForTheSearchIndex()
+{
+    FolderStore folders(*m_db);
+    MessageStore messages(*m_db);
+    const QString pending = QStringLiteral("SELECT count(*) FROM search_pending");
+    const QString indexed = QStringLiteral("SELECT count(*) FROM message_search");
+    SyncBatch batch;
+    batch.messages = {message(1, QStringLiteral("original walrus")), message(2, QStringLiteral("second seal")),
+                      message(3, QStringLiteral("third tern"))};
+    QVERIFY(folders.applySyncBatch(m_folder, batch).ok());
+    QCOMPARE(scalarOf(*m_db, pending), 3);
+    QCOMPARE(scalarOf(*m_db, indexed), 0);
+    QVERIFY(ftsConsistent(*m_db));
+    const qint64 id1 = *messages.idForUid(m_folder, 1);
+    const qint64 id3 = *messages.idForUid(m_folder, 3);
+
+    // Changed, removed and given a body while waiting.
+    batch.messages = {message(1, QStringLiteral("renamed narwhal"))};
+    batch.removedUids = UidSet::fromValues(QList<quint32>{2});
+    QVERIFY(folders.applySyncBatch(m_folder, batch).ok());
+    QCOMPARE(scalarOf(*m_db, pending), 2);
+    QVERIFY(messages.setBodyText(id3, QStringLiteral("body puffin")).ok());
+    QCOMPARE(scalarOf(*m_db, pending), 1);
+    QVERIFY(ftsConsistent(*m_db));
+
+    // A search indexes what waits first.
+    QCOMPARE(*messages.search(QStringLiteral("narwhal")), Ids{id1});
+    QCOMPARE(*messages.search(QStringLiteral("walrus OR seal")), Ids{});
+    QCOMPARE(*messages.search(QStringLiteral("puffin")), Ids{id3});
+    QCOMPARE(scalarOf(*m_db, pending), 0);
+    QVERIFY(ftsConsistent(*m_db));
+
+    // Idle indexing goes 2,000 messages to a transaction: past that, all go in as well.
+    batch = {};
+    for (quint32 uid = 10; uid < 10 + 2001; ++uid)
+        batch.messages.append(message(uid, QStringLiteral("bulk %1").arg(uid)));
+    QVERIFY(folders.applySyncBatch(m_folder, batch).ok());
+    QCOMPARE(scalarOf(*m_db, pending), 2001);
+    QCOMPARE(*messages.indexPendingSearch(), 2001);
+    QCOMPARE(scalarOf(*m_db, pending), 0);
+    QCOMPARE(*messages.indexPendingSearch(), 0);
+    QCOMPARE(messages.search(QStringLiteral("bulk"), 5000)->size(), 2001);
     QVERIFY(ftsConsistent(*m_db));
 }
 
