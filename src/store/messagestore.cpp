@@ -337,6 +337,15 @@ Result<bool> MessageStore::checkSearchIndex() const
 
 Result<int> MessageStore::indexPendingSearch()
 {
+    // Most calls find nothing waiting. A read says so without taking the write lock, which a
+    // search during a sync would otherwise wait for behind the writer's transaction.
+    {
+        QSqlQuery probe(m_database.connection());
+        if (!probe.exec(QStringLiteral("SELECT EXISTS (SELECT 1 FROM search_pending)")) || !probe.next())
+            return Sql::error(probe, QStringLiteral("Cannot read the messages waiting for the search index"));
+        if (!probe.value(0).toBool())
+            return 0;
+    }
     constexpr int kChunk = 2000;
     int indexed = 0;
     for (;;) {
