@@ -72,16 +72,21 @@ constexpr bool kSanitized = false;
 constexpr int kKills = 20;
 // The initial sync: a large INBOX and a smaller Sent, fetched in small batches, so that one sync
 // is many transactions and a kill can land inside any of them.
-constexpr int kInboxMessages = kSanitized ? 4000 : 15000;
+constexpr int kInboxMessages = kSanitized ? 8000 : 15000;
 constexpr int kSentMessages = kSanitized ? 400 : 1000;
 // The strategies without QRESYNC take other paths on resume (flag scans, UID searches); smaller
 // mailboxes keep the whole test within about a minute and a half.
-// Not smaller under sanitizers: with batches of 200, 20 kills need several thousand messages to
-// land inside the fetch at least half of the time (4,000 was too few once the store wrote a
-// batch's search index at once: the sync got through before enough kills had landed).
 constexpr int kSmallInboxMessages = 8000;
 constexpr int kSmallSentMessages = kSanitized ? 200 : 300;
-constexpr int kBatchSize = 200;
+// The smallest batch size an account accepts; new messages come in batches of twice that.
+constexpr int kBatchSize = 100;
+constexpr int kNewMessageBatch = 2 * kBatchSize;
+// A kill inside the fetch lands after at least one batch of new messages has been stored, so the
+// number of batches bounds how many kills can hit an unfinished sync, however fast the sync runs:
+// at least two batches per kill leave room for the half of the kills that must land inside it.
+static_assert((kSmallInboxMessages + kSmallSentMessages) / kNewMessageBatch >= 2 * kKills);
+static_assert((kInboxMessages + kSentMessages) / kNewMessageBatch >= 2 * kKills);
+
 // The journal: offline changes to messages of INBOX and Trash.
 constexpr int kJournalInboxMessages = kSanitized ? 600 : 1200;
 constexpr int kJournalTrashMessages = 80;
