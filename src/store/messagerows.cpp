@@ -337,8 +337,11 @@ Result<Writer::Upserted> Writer::upsert(qint64 folderId, const MessageMetadata &
             return makeError(ok.error().code, QStringLiteral("UID %1: %2").arg(message.uid).arg(ok.error().message));
         result.id = existing;
     }
-    m_searchOps.append({result.inserted ? SearchOp::Kind::Insert : SearchOp::Kind::Update, result.id, message.subject,
-                        searchAddresses(message)});
+    // A new message's text is read from its row when it is indexed (migration version 10).
+    if (result.inserted)
+        m_searchOps.append({SearchOp::Kind::Insert, result.id, {}, {}});
+    else
+        m_searchOps.append({SearchOp::Kind::Update, result.id, message.subject, searchAddresses(message)});
     return result;
 }
 
@@ -493,15 +496,18 @@ Result<bool> Writer::finish()
             continue;
         }
         if (op.kind == SearchOp::Kind::Update) {
-            if (auto ok = m_pendingUpdate.prepare(m_db,
-                                                  "UPDATE search_pending SET subject = ?, addresses = ? WHERE id = ?",
-                                                  "Cannot index a message for search");
+            // A message still waiting is indexed with the text its row has then.
+            if (auto ok = m_pendingFind.prepare(m_db, "SELECT 1 FROM search_pending WHERE id = ?",
+                                                "Cannot index a message for search");
                 !ok) {
                 return ok;
             }
-            if (auto ok = run(m_pendingUpdate, op.id, &op); !ok)
-                return ok;
-            if (sqlite3_changes(m_db) > 0)
+            m_pendingFind.bind(1, op.id);
+            auto waiting = m_pendingFind.step();
+            m_pendingFind.reset();
+            if (!waiting)
+                return waiting;
+            if (*waiting)
                 continue;
             if (auto ok = m_searchUpdate.prepare(m_db,
                                                  "UPDATE message_search SET subject = ?, addresses = ? WHERE rowid = ?",
@@ -529,14 +535,12 @@ Result<bool> Writer::finish()
                     return ok;
             }
         }
-        if (auto ok = m_pendingInsert.prepare(m_db,
-                                              "INSERT OR REPLACE INTO search_pending (subject, addresses, id) "
-                                              "VALUES (?, ?, ?)",
+        if (auto ok = m_pendingInsert.prepare(m_db, "INSERT OR IGNORE INTO search_pending (id) VALUES (?)",
                                               "Cannot index a message for search");
             !ok) {
             return ok;
         }
-        if (auto ok = run(m_pendingInsert, op.id, &op); !ok)
+        if (auto ok = run(m_pendingInsert, op.id); !ok)
             return ok;
     }
     m_searchOps.clear();

@@ -63,9 +63,9 @@ public:
     static constexpr qsizetype kRemoveChunk = 250;
 
     // Brings the folders' counts up to date with the rows inserted and removed, then the search
-    // index in step with the rows written so far. New messages are listed in search_pending with
-    // their text (migration version 9); a changed message's text replaces its pending text, or
-    // else its index row. One-row statements in a row, after every multi-row statement of the
+    // index in step with the rows written so far. New messages are listed in search_pending
+    // (migration version 10) and indexed later with the text of their rows; a changed message that
+    // is not waiting gets its index row rewritten. One-row statements in a row, after every multi-row statement of the
     // transaction: FTS5 then keeps the terms in memory until the commit instead of writing a
     // segment per message. Removed messages leave search_pending and are listed in search_removed
     // (migration version 4), except when SQLite gave a removed message's id to a new one: then
@@ -78,8 +78,8 @@ private:
         enum class Kind { Insert, Update, Remove };
         Kind kind = Kind::Insert;
         qint64 id = 0;
-        QString subject;
-        QString addresses;
+        QString subject;    // Update only
+        QString addresses;  // Update only
     };
 
     // Rows inserted or removed and not yet in their folder's counts (migrations 7 and 8).
@@ -101,7 +101,7 @@ private:
     Sql::Statement m_deleteChunk;
     Sql::Statement m_largestRemoved;
     Sql::Statement m_pendingInsert;
-    Sql::Statement m_pendingUpdate;
+    Sql::Statement m_pendingFind;
     Sql::Statement m_pendingRemove;
     Sql::Statement m_searchUpdate;
     Sql::Statement m_searchRemoved;

@@ -265,7 +265,8 @@ Result<bool> MessageStore::setBodyText(qint64 messageId, const QString &text)
     QSqlQuery query(transaction.connection());
     // A message still waiting for the index goes in first, so that its body has a row to join.
     for (const QString &statement : {QStringLiteral("INSERT INTO message_search (rowid, subject, addresses) "
-                                                    "SELECT id, subject, addresses FROM search_pending WHERE id = ?"),
+                                                    "SELECT id, subject, addresses FROM message_search_expected "
+                                                    "WHERE id = ? AND id IN (SELECT id FROM search_pending)"),
                                      QStringLiteral("DELETE FROM search_pending WHERE id = ?")}) {
         query.prepare(statement);
         query.addBindValue(messageId);
@@ -305,15 +306,14 @@ Result<bool> MessageStore::checkSearchIndex() const
     // FTS5's own check: the index holds exactly the terms of the text it stores.
     if (!query.exec(QStringLiteral("INSERT INTO message_search(message_search) VALUES ('integrity-check')")))
         return Sql::error(query, QStringLiteral("The search index is damaged"));
-    // And that text is the messages': one row per message, with its subject and addresses, in
-    // the index or waiting in search_pending, never in both; any other row belongs to a removed
+    // And that text is the messages': one row per message, in the index with its subject and
+    // addresses, or else waiting in search_pending, never both; any other row belongs to a removed
     // message awaiting purgeSearchRemovals(), and no stored message is listed as removed.
     const QString wrong = QStringLiteral(
             "SELECT (SELECT count(*) FROM message_search_expected AS e "
             "LEFT JOIN message_search AS s ON s.rowid = e.id LEFT JOIN search_pending AS p ON p.id = e.id "
             "WHERE (s.rowid IS NULL) = (p.id IS NULL) "
-            "OR coalesce(s.subject, p.subject) IS NOT e.subject "
-            "OR coalesce(s.addresses, p.addresses, '') != e.addresses) "
+            "OR (s.rowid IS NOT NULL AND (s.subject IS NOT e.subject OR coalesce(s.addresses, '') != e.addresses))) "
             "+ (SELECT count(*) FROM search_pending WHERE id NOT IN (SELECT id FROM messages)), "
             "(SELECT count(*) FROM message_search WHERE rowid NOT IN (SELECT id FROM messages) "
             "AND rowid NOT IN (SELECT id FROM search_removed)), "
@@ -366,7 +366,8 @@ Result<int> MessageStore::indexPendingSearch()
         // In id order, one statement: FTS5 keeps the terms in memory until the commit.
         for (const QString &statement :
              {QStringLiteral("INSERT INTO message_search (rowid, subject, addresses) "
-                             "SELECT id, subject, addresses FROM search_pending WHERE id <= ? ORDER BY id"),
+                             "SELECT e.id, e.subject, e.addresses FROM search_pending AS p "
+                             "JOIN message_search_expected AS e ON e.id = p.id WHERE p.id <= ? ORDER BY p.id"),
               QStringLiteral("DELETE FROM search_pending WHERE id <= ?")}) {
             query.prepare(statement);
             query.addBindValue(last);

@@ -514,7 +514,7 @@ void TestMessageStore::searchFindsSubjectAddressAndBody()
     QVERIFY(ftsConsistent(*m_db));
 }
 
-// New messages wait in search_pending (migration version 9) until the store is idle or a search
+// New messages wait in search_pending (migrations 9 and 10) until the store is idle or a search
 // comes; whatever happens to them meanwhile, the index ends up as if they had gone in at once.
 void TestMessageStore::newMessagesWaitForTheSearchIndex()
 {
