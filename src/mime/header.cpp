@@ -163,6 +163,28 @@ QString decodeHeader(QByteArrayView raw)
 
 QString parameterValue(const Parameters &parameters, QByteArrayView attribute)
 {
+    // Most parameter lists have no RFC 2231 form of the name ("name*", "name*0", ...): then the
+    // plain value is the answer, found without a lowered copy of every key.
+    const auto startsWithName = [attribute](QByteArrayView key) {
+        return key.size() >= attribute.size() &&
+               qstrnicmp(key.data(), attribute.size(), attribute.data(), attribute.size()) == 0;
+    };
+    const QByteArray *plain = nullptr;
+    bool extendedForm = false;
+    for (const auto &[key, value] : parameters) {
+        if (!startsWithName(key))
+            continue;
+        if (key.size() == attribute.size()) {
+            if (!plain)
+                plain = &value;
+        } else if (key.at(attribute.size()) == '*') {
+            extendedForm = true;
+            break;
+        }
+    }
+    if (!extendedForm)
+        return plain ? decodePlainValue(*plain) : QString();
+
     const QByteArray name = attribute.toByteArray().toLower();
     const QByteArray extendedName = name + '*';
 

@@ -10,6 +10,8 @@
 #include <QJsonObject>
 #include <QJsonValue>
 
+#include <algorithm>
+#include <charconv>
 #include <limits>
 
 namespace Heron::Sync {
@@ -25,23 +27,28 @@ namespace {
 // with JSON null for a NIL value. A string that is not UTF-8 is written as {"b":base64}.
 constexpr int kFormatVersion = 1;
 
+// Runs without a character to escape, most strings whole, go in one append.
 void appendJsonString(QByteArray &out, QByteArrayView text)
 {
     static constexpr char kHex[] = "0123456789abcdef";
     out.append('"');
-    for (const char c : text) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (c == '"' || c == '\\') {
-            out.append('\\');
-            out.append(c);
-        } else if (byte < 0x20) {
-            out.append("\\u00", 4);
-            out.append(kHex[byte >> 4]);
-            out.append(kHex[byte & 0xF]);
+    const char *run = text.data();
+    const char *const end = run + text.size();
+    for (const char *p = run; p != end; ++p) {
+        const auto byte = static_cast<unsigned char>(*p);
+        if (byte >= 0x20 && byte != '"' && byte != '\\')
+            continue;
+        out.append(run, p - run);
+        run = p + 1;
+        if (byte == '"' || byte == '\\') {
+            const char escaped[2] = {'\\', char(byte)};
+            out.append(escaped, 2);
         } else {
-            out.append(c);
+            const char escaped[6] = {'\\', 'u', '0', '0', kHex[byte >> 4], kHex[byte & 0xF]};
+            out.append(escaped, 6);
         }
     }
+    out.append(run, end - run);
     out.append('"');
 }
 
@@ -61,9 +68,15 @@ void appendBytes(QByteArray &out, const QByteArray &bytes)
 
 void appendKey(QByteArray &out, const char *key)
 {
-    out.append(",\"");
-    out.append(key);
-    out.append("\":");
+    // ,"key": in one append; the keys are one or two letters.
+    char buffer[8] = {',', '"'};
+    qsizetype size = 2;
+    while (*key && size < 5)
+        buffer[size++] = *key++;
+    Q_ASSERT(!*key);
+    buffer[size++] = '"';
+    buffer[size++] = ':';
+    out.append(buffer, size);
 }
 
 void appendOptionalBytes(QByteArray &out, const char *key, const QByteArray &bytes)
@@ -78,13 +91,14 @@ void appendNumber(QByteArray &out, const char *key, uint64_t value)
 {
     appendKey(out, key);
     // JSON readers keep integers exact up to 2^63 - 1; larger (hostile) values travel as strings.
-    if (value > uint64_t(std::numeric_limits<qint64>::max())) {
+    char digits[24];
+    const auto written = std::to_chars(digits, digits + sizeof digits, value);
+    const bool quoted = value > uint64_t(std::numeric_limits<qint64>::max());
+    if (quoted)
         out.append('"');
-        out.append(QByteArray::number(quint64(value)));
+    out.append(digits, written.ptr - digits);
+    if (quoted)
         out.append('"');
-    } else {
-        out.append(QByteArray::number(quint64(value)));
-    }
 }
 
 void appendParameters(QByteArray &out, const char *key, const Imap::Parameters &parameters)
@@ -587,23 +601,26 @@ QString messageIdFromRaw(QByteArrayView raw)
 {
     // RFC 5322 §3.6.4: msg-id = [CFWS] "<" id-left "@" id-right ">" [CFWS]. White space inside the
     // brackets comes from broken folding and is dropped.
-    auto compact = [](QByteArrayView bytes) {
-        QByteArray id;
-        id.reserve(bytes.size());
-        for (const char c : bytes) {
-            if (c != ' ' && c != '\t' && c != '\r' && c != '\n')
-                id.append(c);
-        }
-        return id;
-    };
+    const auto isSpace = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
     qsizetype open = -1;
     for (qsizetype i = 0; i < raw.size(); ++i) {
         if (raw[i] == '<') {
             open = i;
         } else if (raw[i] == '>' && open >= 0) {
-            const QByteArray id = compact(raw.sliced(open + 1, i - open - 1));
-            if (!id.isEmpty())
-                return Mime::decodeUnlabelledText(id);
+            const QByteArrayView inside = raw.sliced(open + 1, i - open - 1);
+            if (std::none_of(inside.begin(), inside.end(), isSpace)) {
+                if (!inside.isEmpty())
+                    return Mime::decodeUnlabelledText(inside);
+            } else {
+                QByteArray id;
+                id.reserve(inside.size());
+                for (const char c : inside) {
+                    if (!isSpace(c))
+                        id.append(c);
+                }
+                if (!id.isEmpty())
+                    return Mime::decodeUnlabelledText(id);
+            }
             open = -1;
         }
     }

@@ -228,13 +228,21 @@ QStringList referencesFromRaw(QByteArrayView raw)
     const QStringList all = messageIdsFromRaw(raw);
     QStringList unique;
     unique.reserve(all.size());
+    // A few ids per message as a rule: comparing with those kept beats hashing them; a long chain
+    // gets a set.
+    constexpr qsizetype kLinearLimit = 32;
     QSet<QString> seen;
-    seen.reserve(all.size());
+    if (all.size() > kLinearLimit)
+        seen.reserve(all.size());
     for (const QString &id : all) {
-        if (!seen.contains(id)) {
+        if (all.size() > kLinearLimit) {
+            if (seen.contains(id))
+                continue;
             seen.insert(id);
-            unique.append(id);
+        } else if (unique.contains(id)) {
+            continue;
         }
+        unique.append(id);
     }
     if (unique.size() > kMaxReferences)
         unique.remove(0, unique.size() - kMaxReferences);
