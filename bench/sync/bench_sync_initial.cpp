@@ -103,6 +103,7 @@ int runChild(const QString &directory)
     }
     std::printf("child.seconds %.6f\n", round.seconds);
     std::printf("child.round_cpu_seconds %.3f\n", round.cpuSeconds);
+    std::printf("child.first_stored_seconds %.6f\n", round.firstStoredSeconds);
     std::printf("child.peak_rss_bytes %lld\n", static_cast<long long>(peak));
     std::printf("child.search_index_seconds %.6f\n", indexSeconds);
     std::printf("child.search_indexed %d\n", *indexed);
@@ -230,6 +231,8 @@ int runParent(int count, int runs)
     Bench::printFigure("sync_initial.engine.commands", last.value("commands").toLongLong(), "cmd");
     Bench::printFigure("sync_initial.engine.selects", last.value("selects").toLongLong(), "cmd");
     Bench::printFigure("sync_initial.engine.round_cpu_seconds", last.value("round_cpu_seconds").toDouble(), "s");
+    Bench::printFigure("sync_initial.engine.first_stored_seconds", last.value("first_stored_seconds").toDouble(),
+                       "s");
     Bench::printFigure("sync_initial.engine.cpu_user_seconds", last.value("cpu_user_seconds").toDouble(), "s");
     Bench::printFigure("sync_initial.engine.cpu_system_seconds", last.value("cpu_system_seconds").toDouble(), "s");
     Bench::printFigure("sync_initial.search_index_seconds", Bench::median(indexSeconds), "s");

@@ -297,6 +297,11 @@ RoundOutcome runRound(Sync::SyncEngine &engine, const QList<qint64> &accountIds,
             &engine, &Sync::SyncEngine::errorOccurred, &loop, [&](qint64 accountId, const QString &message) {
                 outcome.errors.append(QStringLiteral("account %1: %2").arg(accountId).arg(message));
             });
+    const auto progress = QObject::connect(&engine, &Sync::SyncEngine::progressChanged, &loop,
+                                           [&](const Sync::SyncProgress &progress) {
+                                               if (progress.done > 0 && outcome.firstStoredSeconds < 0)
+                                                   outcome.firstStoredSeconds = double(timer.nsecsElapsed()) / 1e9;
+                                           });
     QTimer timeout;
     timeout.setSingleShot(true);
     QObject::connect(&timeout, &QTimer::timeout, &loop, &QEventLoop::quit);
@@ -311,6 +316,7 @@ RoundOutcome runRound(Sync::SyncEngine &engine, const QList<qint64> &accountIds,
     QObject::disconnect(finished);
     QObject::disconnect(round);
     QObject::disconnect(errors);
+    QObject::disconnect(progress);
     return outcome;
 }
 

@@ -101,6 +101,7 @@ struct RoundOutcome {
     bool finished = false;  // roundsFinished() came before the timeout
     double seconds = 0;     // from syncOnce() to roundsFinished(): the sync alone
     double cpuSeconds = 0;  // CPU time of this process meanwhile (the client's share; the server is apart)
+    double firstStoredSeconds = -1;  // until the first progress with messages stored (-1: none came)
     QHash<qint64, Sync::SyncStats> stats;  // roundFinished() per account
     QStringList errors;                    // errorOccurred(), "account id: message"
 
