@@ -98,12 +98,16 @@ bool isWindowsDeviceName(const QString &base)
     return false;
 }
 
-// Base64 words often lose their padding ("w6lsw6h2ZQ" for "w6lsw6h2ZQ=="); the decoder then drops the
-// last bytes. Pad each B word to a whole quantum (RFC 2045 §6.8) before decoding.
-QByteArray padBase64Words(const QByteArray &text)
+// B words rewritten as Q words of the same bytes, for GMime. GMime 3.2 joins the base64 text of
+// adjacent B words of one charset before decoding it, and a word that ends in padding ("w6k=")
+// then ends the text: "=?UTF-8?B?w6k=?= =?UTF-8?B?w6k=?=" read as one "é". Q words are joined as
+// bytes. Base64 words also often lose their padding ("w6lsw6h2ZQ" for "w6lsw6h2ZQ=="), which is
+// restored (RFC 2045 §6.8) before decoding; a word that does not decode is left as it is.
+QByteArray bWordsAsQWords(const QByteArray &text)
 {
+    static constexpr char kHex[] = "0123456789ABCDEF";
     QByteArray out;
-    out.reserve(text.size() + 8);
+    out.reserve(text.size() + text.size() / 2);
     qsizetype pos = 0;
     while (true) {
         const qsizetype start = text.indexOf("=?", pos);
@@ -119,21 +123,154 @@ QByteArray padBase64Words(const QByteArray &text)
         const qsizetype end = text.indexOf("?=", payload);
         if (end < 0)
             break;
-        out.append(text.constData() + pos, end - pos);
-        qsizetype quanta = 0;
+        QByteArray base64;
         for (qsizetype i = payload; i < end; ++i) {
             if (text[i] != ' ' && text[i] != '\t')
-                ++quanta;
+                base64 += text[i];
         }
-        if (quanta % 4 >= 2)
-            out.append(4 - quanta % 4, '=');
-        pos = end;
+        if (base64.size() % 4 >= 2)
+            base64.append(4 - base64.size() % 4, '=');
+        auto decoded = QByteArray::fromBase64Encoding(base64, QByteArray::AbortOnBase64DecodingErrors);
+        if (!decoded || base64.size() % 4 != 0) {
+            out.append(text.constData() + pos, end + 2 - pos);
+            pos = end + 2;
+            continue;
+        }
+        out.append(text.constData() + pos, q1 + 1 - pos);
+        out += "Q?";
+        for (const char c : decoded.decoded) {
+            const auto byte = static_cast<unsigned char>(c);
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+                out += c;
+            } else {
+                const char escaped[3] = {'=', kHex[byte >> 4], kHex[byte & 0xF]};
+                out.append(escaped, 3);
+            }
+        }
+        out += "?=";
+        pos = end + 2;
     }
     out.append(text.constData() + pos, text.size() - pos);
     return out;
 }
 
+// One encoded word of the forms decodeEncodedWordsSimply() takes, its bytes appended to out.
+bool appendSimpleWord(QByteArrayView word, QByteArray &out, QByteArrayView *charset)
+{
+    // =?charset?encoding?text?= (RFC 2047 §2), with nothing else in it.
+    if (word.size() < 8 || !word.startsWith("=?") || !word.endsWith("?="))
+        return false;
+    const QByteArrayView inner = word.sliced(2, word.size() - 4);
+    const qsizetype first = inner.indexOf('?');
+    if (first < 0 || first + 2 >= inner.size() || inner[first + 2] != '?')
+        return false;
+    *charset = inner.first(first);
+    if (charset->compare("utf-8", Qt::CaseInsensitive) != 0 && charset->compare("us-ascii", Qt::CaseInsensitive) != 0)
+        return false;
+    const char encoding = char(inner[first + 1] | 0x20);
+    const QByteArrayView text = inner.sliced(first + 3);
+    if (text.isEmpty() || text.contains('?'))
+        return false;
+    const qsizetype start = out.size();
+    if (encoding == 'b') {
+        // Padding may be missing (see bWordsAsQWords).
+        if (text.size() % 4 == 1)
+            return false;
+        QByteArray padded = text.toByteArray();
+        if (padded.size() % 4 != 0)
+            padded.append(4 - padded.size() % 4, '=');
+        auto decoded = QByteArray::fromBase64Encoding(padded, QByteArray::AbortOnBase64DecodingErrors);
+        if (!decoded)
+            return false;
+        out += decoded.decoded;
+    } else if (encoding == 'q') {
+        for (qsizetype i = 0; i < text.size(); ++i) {
+            const char c = text[i];
+            if (c == '_') {
+                out += ' ';
+            } else if (c == '=') {
+                if (i + 2 >= text.size() || hexValue(text[i + 1]) < 0 || hexValue(text[i + 2]) < 0)
+                    return false;
+                out += char(hexValue(text[i + 1]) * 16 + hexValue(text[i + 2]));
+                i += 2;
+            } else if (static_cast<unsigned char>(c) > 0x20 && static_cast<unsigned char>(c) < 0x7F) {
+                out += c;
+            } else {
+                return false;
+            }
+        }
+    } else {
+        return false;
+    }
+    // US-ASCII words carry ASCII only; their bytes cannot complete a character of a UTF-8 word.
+    if (charset->compare("us-ascii", Qt::CaseInsensitive) == 0 &&
+        !isAscii(QByteArrayView(out).sliced(start)))
+        return false;
+    return out.size() > start;
+}
+
 }  // namespace
+
+namespace Detail {
+
+QByteArray bWordsAsQWordsForGMime(const QByteArray &text)
+{
+    return bWordsAsQWords(text);
+}
+
+std::optional<QString> decodeEncodedWordsSimply(QByteArrayView text)
+{
+    QByteArray out;
+    out.reserve(text.size());
+    QByteArrayView previousCharset;
+    bool afterWord = false;
+    qsizetype i = 0;
+    while (i < text.size()) {
+        const qsizetype spaceStart = i;
+        while (i < text.size() && (text[i] == ' ' || text[i] == '\t'))
+            ++i;
+        const QByteArrayView space = text.sliced(spaceStart, i - spaceStart);
+        const qsizetype tokenStart = i;
+        while (i < text.size() && text[i] != ' ' && text[i] != '\t')
+            ++i;
+        const QByteArrayView token = text.sliced(tokenStart, i - tokenStart);
+        if (token.startsWith("=?")) {
+            // White space between two encoded words is not shown (RFC 2047 §6.2); their bytes are
+            // joined before they are read as text, so a character split between them is whole.
+            if (!afterWord)
+                out += space;
+            QByteArrayView charset;
+            if (!appendSimpleWord(token, out, &charset))
+                return std::nullopt;
+            if (afterWord && charset != previousCharset)
+                return std::nullopt;
+            previousCharset = charset;
+            afterWord = true;
+        } else {
+            if (token.contains("=?") || !isAscii(token) ||
+                std::any_of(token.begin(), token.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; }))
+                return std::nullopt;
+            out += space;
+            out += token;
+            afterWord = false;
+        }
+    }
+    // GMime shows an encoded NUL as "?": so that both agree, such text goes to GMime.
+    if (out.contains('\0') || !isValidUtf8(out))
+        return std::nullopt;
+    return QString::fromUtf8(out);
+}
+
+std::optional<QString> decodeEncodedWordsWithGMime(QByteArrayView text)
+{
+    const QByteArray copy = bWordsAsQWords(terminated(text));
+    const GCharPtr decoded(g_mime_utils_header_decode_text(sharedParserOptions(), copy.constData()));
+    if (!decoded)
+        return std::nullopt;
+    return QString::fromUtf8(decoded.get());
+}
+
+}  // namespace Detail
 
 QString decodeHeader(QByteArrayView raw)
 {
@@ -148,12 +285,14 @@ QString decodeHeader(QByteArrayView raw)
     if (!text.contains("=?"))
         return isAscii(text) ? QString::fromLatin1(text) : decodeUnlabelledText(text);
 
-    const QByteArray copy = padBase64Words(terminated(text));
-    const GCharPtr decoded(g_mime_utils_header_decode_text(sharedParserOptions(), copy.constData()));
+    // The common forms (UTF-8 or US-ASCII words between ASCII words) without GMime.
+    std::optional<QString> decoded = decodeEncodedWordsSimply(text);
+    if (!decoded)
+        decoded = decodeEncodedWordsWithGMime(text);
     if (!decoded)
         return decodeUnlabelledText(text);
     // Encoded words can smuggle in line breaks and NULs (=0D=0A, =00); a header is one line of text.
-    QString result = QString::fromUtf8(decoded.get());
+    QString result = std::move(*decoded);
     for (QChar &c : result) {
         if ((c.unicode() < 0x20 && c != QLatin1Char('\t')) || c.unicode() == 0x7F)
             c = QLatin1Char(' ');

@@ -6,6 +6,7 @@
 #include <QList>
 #include <QString>
 
+#include <optional>
 #include <utility>
 
 namespace Heron::Mime {
@@ -15,6 +16,22 @@ namespace Heron::Mime {
 // multi-byte characters, unknown charsets), and reads raw 8-bit text as UTF-8 when valid and
 // windows-1252 otherwise. The input need not be NUL-terminated.
 QString decodeHeader(QByteArrayView raw);
+
+namespace Detail {
+
+// The two decoders of encoded words behind decodeHeader(), for its tests; both take unfolded,
+// trimmed text and give it before control characters are replaced. The forms nearly every header
+// uses, read without GMime: UTF-8 and US-ASCII words, B or Q, whole tokens between ASCII words.
+// nullopt for anything else. Where it gives a text, GMime gives the same one.
+std::optional<QString> decodeEncodedWordsSimply(QByteArrayView text);
+// Everything, through GMime; nullopt when GMime gives nothing.
+std::optional<QString> decodeEncodedWordsWithGMime(QByteArrayView text);
+// Text for a GMime parser that decodes encoded words itself: its B words rewritten as Q words of
+// the same bytes. GMime 3.2 joins the base64 of adjacent B words, and padding ends it there
+// ("=?UTF-8?B?w6k=?= =?UTF-8?B?w6k=?=" would be one "é").
+QByteArray bWordsAsQWordsForGMime(const QByteArray &text);
+
+}  // namespace Detail
 
 // Raw MIME parameters as an IMAP BODYSTRUCTURE or a header carries them: (attribute, value) with
 // quotes already removed, RFC 2231 sections ("filename*0*") still apart.

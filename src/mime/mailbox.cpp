@@ -148,7 +148,7 @@ QList<Mailbox> parseAddressListWithGMime(QByteArrayView unfolded, qsizetype maxA
     QList<Mailbox> result;
     ensureInitialized();
     // Raw 8-bit names are decoded by the fallback charsets of the parser options.
-    const QByteArray copy = unfolded.toByteArray();
+    const QByteArray copy = bWordsAsQWordsForGMime(unfolded.toByteArray());
     GObjectPtr<InternetAddressList> list(internet_address_list_parse(sharedParserOptions(), copy.constData()));
     if (list)
         collect(list.get(), &result, maxAddresses, truncated);

@@ -2,6 +2,7 @@
 // Header text decoding (RFC 2047), MIME parameters (RFC 2231) and safe attachment names.
 #include "mime/header.h"
 
+#include <QRandomGenerator>
 #include <QTest>
 
 using namespace Heron::Mime;
@@ -15,6 +16,9 @@ private Q_SLOTS:
     void decodeHeader_data();
     void decodeHeader();
     void decodeHeaderDoesNotReadPastTheView();
+    void simpleDecoderDeclines_data();
+    void simpleDecoderDeclines();
+    void simpleDecoderAgreesWithGMime();
     void parameterValue_data();
     void parameterValue();
     void fileNameFromHeaders_data();
@@ -67,6 +71,13 @@ void TestHeader::decodeHeader_data()
     QTest::newRow("encoded line break and NUL become spaces")
             << QByteArray("=?UTF-8?Q?a=0D=0ABcc:_x=00y?=") << QStringLiteral("a  Bcc: x?y");
     QTest::newRow("empty") << QByteArray() << QString();
+    // GMime alone read the base64 of adjacent B words as one text, which padding ended.
+    QTest::newRow("padded B words in a row") << QByteArray("=?UTF-8?B?w6k=?= =?UTF-8?B?w6k=?=")
+                                             << QStringLiteral("éé");
+    QTest::newRow("padded B words in a row, other charset")
+            << QByteArray("=?ISO-8859-1?B?6Q==?= =?ISO-8859-1?B?6Q==?=") << QStringLiteral("éé");
+    QTest::newRow("character split between B words")
+            << QByteArray("=?UTF-8?B?SsM=?= =?UTF-8?B?tnJn?=") << QStringLiteral("Jörg");
 }
 
 void TestHeader::decodeHeader()
@@ -83,6 +94,116 @@ void TestHeader::decodeHeaderDoesNotReadPastTheView()
     QCOMPARE(Heron::Mime::decodeHeader(QByteArrayView(buffer).first(14)), QStringLiteral("ab"));
     const QByteArray plain("HelloXYZ");
     QCOMPARE(Heron::Mime::decodeHeader(QByteArrayView(plain).first(5)), QStringLiteral("Hello"));
+}
+
+void TestHeader::simpleDecoderDeclines_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::newRow("other charset") << QByteArray("=?ISO-8859-1?Q?Andr=E9?=");
+    QTest::newRow("language") << QByteArray("=?utf-8*en?q?hello?=");
+    QTest::newRow("unknown encoding") << QByteArray("=?utf-8?x?hello?=");
+    QTest::newRow("word inside a word") << QByteArray("Re:=?utf-8?q?caf=C3=A9?=");
+    QTest::newRow("space inside a word") << QByteArray("=?utf-8?q?caf =C3=A9?=");
+    QTest::newRow("not closed") << QByteArray("=?utf-8?q?caf=C3=A9");
+    QTest::newRow("bad Q escape") << QByteArray("=?utf-8?q?caf=C?=");
+    QTest::newRow("bad base64") << QByteArray("=?utf-8?b?w6l*?=");
+    QTest::newRow("base64 one char over") << QByteArray("=?utf-8?b?w6lsw?=");
+    QTest::newRow("empty text") << QByteArray("=?utf-8?b?" "?=");
+    QTest::newRow("not UTF-8") << QByteArray("=?utf-8?q?caf=E9?=");
+    QTest::newRow("split character, plain between") << QByteArray("=?utf-8?q?caf=C3?= x =?utf-8?q?=A9?=");
+    QTest::newRow("8-bit plain word") << QByteArray("caf\xc3\xa9 =?utf-8?q?x?=");
+    QTest::newRow("8-bit US-ASCII word") << QByteArray("=?us-ascii?q?caf=C3=A9?=");
+    QTest::newRow("charsets differ") << QByteArray("=?utf-8?q?a?= =?UTF-8?q?b?=");
+    QTest::newRow("encoded NUL") << QByteArray("=?utf-8?q?x=00y?=");
+}
+
+void TestHeader::simpleDecoderDeclines()
+{
+    QFETCH(QByteArray, text);
+    QVERIFY(!Detail::decodeEncodedWordsSimply(text).has_value());
+}
+
+// Header values built at random from real pieces: wherever the simple decoder gives a text, GMime
+// gives the same; and it takes most of them.
+void TestHeader::simpleDecoderAgreesWithGMime()
+{
+    const QList<QString> texts = {QStringLiteral("café"), QStringLiteral("Jörg Müller"), QStringLiteral("Łukasz"),
+                                  QStringLiteral("日本語のテキスト"), QStringLiteral("a_b=c?d"), QStringLiteral("plain"),
+                                  QStringLiteral("emoji 😀 here"), QStringLiteral(" spaced "), QStringLiteral("x")};
+    const QList<QByteArray> plain = {"Re:", "Fwd:", "hello", "[list]", "a=b", "100%", "(note)", "\"quoted\"", "-"};
+    const QList<QByteArray> spaces = {" ", "  ", "\t", " \t "};
+    const QList<QByteArray> charsets = {"UTF-8", "utf-8", "Utf-8"};
+
+    QRandomGenerator random(20261122);
+    const auto pick = [&random](const auto &from) { return from.at(random.bounded(int(from.size()))); };
+    // One text as encoded words of one charset, B or Q, split at random bytes (so now and then
+    // inside a character) with white space between the words.
+    const auto encode = [&](const QString &text, const QByteArray &charset) {
+        const QByteArray bytes = text.toUtf8();
+        const bool b = random.bounded(2) == 0;
+        QByteArray out;
+        qsizetype at = 0;
+        while (at < bytes.size()) {
+            const qsizetype take = std::min<qsizetype>(bytes.size() - at, 1 + random.bounded(12));
+            const QByteArray chunk = bytes.mid(at, take);
+            at += take;
+            QByteArray payload;
+            if (b) {
+                payload = chunk.toBase64();
+                if (random.bounded(4) == 0) {
+                    while (payload.endsWith('='))
+                        payload.chop(1);
+                }
+            } else {
+                for (const char c : chunk) {
+                    const auto u = static_cast<unsigned char>(c);
+                    if (c == ' ')
+                        payload += random.bounded(2) ? "_" : "=20";
+                    else if (u >= 0x80 || c == '=' || c == '?' || c == '_' || u < 0x20)
+                        payload += '=' + QByteArray::number(u, 16).toUpper().rightJustified(2, '0');
+                    else
+                        payload += c;
+                }
+            }
+            if (!out.isEmpty())
+                out += pick(spaces);
+            out += "=?" + charset + '?' + (b ? (random.bounded(2) ? "B" : "b") : (random.bounded(2) ? "Q" : "q")) +
+                   '?' + payload + "?=";
+        }
+        return out;
+    };
+
+    int accepted = 0;
+    constexpr int kValues = 4000;
+    for (int n = 0; n < kValues; ++n) {
+        QByteArray raw;
+        const int pieces = 1 + random.bounded(4);
+        const QByteArray charset = pick(charsets);
+        for (int i = 0; i < pieces; ++i) {
+            if (i > 0)
+                raw += pick(spaces);
+            switch (random.bounded(5)) {
+            case 0:
+                raw += pick(plain);
+                break;
+            case 1:
+                raw += "=?us-ascii?q?" + QByteArray(pick(plain)).replace('=', "=3D").replace('?', "=3F") + "?=";
+                break;
+            default:
+                raw += encode(pick(texts), charset);
+                break;
+            }
+        }
+        const std::optional<QString> simple = Detail::decodeEncodedWordsSimply(raw);
+        if (!simple)
+            continue;
+        ++accepted;
+        const std::optional<QString> gmime = Detail::decodeEncodedWordsWithGMime(raw);
+        if (simple != gmime)
+            QFAIL(qPrintable(QStringLiteral("%1: \"%2\" from the simple decoder, \"%3\" from GMime")
+                                     .arg(QString::fromLatin1(raw), *simple, gmime.value_or(QStringLiteral("(none)")))));
+    }
+    QVERIFY2(accepted > kValues / 2, qPrintable(QString::number(accepted)));
 }
 
 void TestHeader::parameterValue_data()

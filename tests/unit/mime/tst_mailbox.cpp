@@ -55,6 +55,10 @@ void TestMailbox::parseAddressList_data()
             << QByteArray("Alice <alice(work)@example.org>") << Mailboxes{{"Alice", "alice@example.org"}};
     QTest::newRow("RFC 2047 name") << QByteArray("=?UTF-8?Q?Andr=C3=A9_M=C3=BCller?= <andre@example.de>")
                                    << Mailboxes{{QStringLiteral("André Müller"), "andre@example.de"}};
+    // A group sends the list to GMime, whose own reading of adjacent padded B words lost the second.
+    QTest::newRow("padded B words in a row, read by GMime")
+            << QByteArray("team: =?UTF-8?B?w6k=?= =?UTF-8?B?w6k=?= <e@example.org>;")
+            << Mailboxes{{QStringLiteral("éé"), "e@example.org"}};
     QTest::newRow("RFC 2047 inside quotes") << QByteArray("\"=?ISO-8859-1?Q?Andr=E9?=\" <andre@example.fr>")
                                             << Mailboxes{{QStringLiteral("André"), "andre@example.fr"}};
     QTest::newRow("raw utf-8 name") << QByteArray("J\xc3\xbcrgen <j@example.de>")
