@@ -152,6 +152,160 @@ qint64 messageIdKey(QByteArrayView utf8)
     return qint64(hash);
 }
 
+namespace {
+
+// Reads one JSON string at `p` (RFC 8259 §7) into out as UTF-8; false when it is not one.
+bool readJsonString(const char *&p, const char *end, QByteArray &out)
+{
+    if (p == end || *p != '"')
+        return false;
+    ++p;
+    const auto hex4 = [&p, end](char32_t &value) {
+        if (end - p < 4)
+            return false;
+        value = 0;
+        for (int i = 0; i < 4; ++i) {
+            const char c = *p++;
+            const int digit = (c >= '0' && c <= '9')   ? c - '0'
+                              : (c >= 'a' && c <= 'f') ? c - 'a' + 10
+                              : (c >= 'A' && c <= 'F') ? c - 'A' + 10
+                                                       : -1;
+            if (digit < 0)
+                return false;
+            value = value * 16 + char32_t(digit);
+        }
+        return true;
+    };
+    while (p != end) {
+        const char c = *p++;
+        if (c == '"')
+            return true;
+        if (c != '\\') {
+            out += c;
+            continue;
+        }
+        if (p == end)
+            return false;
+        const char escaped = *p++;
+        switch (escaped) {
+        case '"':
+        case '\\':
+        case '/':
+            out += escaped;
+            break;
+        case 'b':
+            out += '\b';
+            break;
+        case 'f':
+            out += '\f';
+            break;
+        case 'n':
+            out += '\n';
+            break;
+        case 'r':
+            out += '\r';
+            break;
+        case 't':
+            out += '\t';
+            break;
+        case 'u': {
+            char32_t unit = 0;
+            if (!hex4(unit))
+                return false;
+            if (unit >= 0xD800 && unit < 0xDC00) {
+                char32_t low = 0;
+                if (end - p < 6 || p[0] != '\\' || p[1] != 'u')
+                    return false;
+                p += 2;
+                if (!hex4(low) || low < 0xDC00 || low >= 0xE000)
+                    return false;
+                unit = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
+            } else if (unit >= 0xDC00 && unit < 0xE000) {
+                return false;
+            }
+            out += QString::fromUcs4(&unit, 1).toUtf8();
+            break;
+        }
+        default:
+            return false;
+        }
+    }
+    return false;
+}
+
+// The addresses of one *_addrs value appended as message_search_expected has them: "name email"
+// per address, a space between addresses. False for anything but [{"n": string, "e": string}, ...].
+bool appendSearchAddresses(QByteArrayView json, QByteArray &out)
+{
+    const char *p = json.data();
+    const char *const end = p + json.size();
+    const auto skipSpace = [&p, end] {
+        while (p != end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+            ++p;
+    };
+    const auto expect = [&](char c) {
+        skipSpace();
+        if (p == end || *p != c)
+            return false;
+        ++p;
+        return true;
+    };
+    if (!expect('['))
+        return false;
+    skipSpace();
+    if (p != end && *p == ']')
+        return ++p, skipSpace(), p == end;
+    for (;;) {
+        if (!expect('{'))
+            return false;
+        QByteArray name;
+        QByteArray email;
+        skipSpace();
+        if (p != end && *p != '}') {
+            for (;;) {
+                QByteArray key;
+                skipSpace();
+                if (!readJsonString(p, end, key) || !expect(':'))
+                    return false;
+                skipSpace();
+                QByteArray value;
+                if (!readJsonString(p, end, value))
+                    return false;
+                if (key == "n")
+                    name = value;
+                else if (key == "e")
+                    email = value;
+                else
+                    return false;
+                skipSpace();
+                if (p != end && *p == ',') {
+                    ++p;
+                    continue;
+                }
+                break;
+            }
+        }
+        if (!expect('}'))
+            return false;
+        if (!out.isEmpty())
+            out += ' ';
+        out += name;
+        out += ' ';
+        out += email;
+        skipSpace();
+        if (p != end && *p == ',') {
+            ++p;
+            continue;
+        }
+        if (!expect(']'))
+            return false;
+        skipSpace();
+        return p == end;
+    }
+}
+
+}  // namespace
+
 Result<bool> registerFunctions(sqlite3 *db)
 {
     const auto key = [](sqlite3_context *context, int, sqlite3_value **arguments) {
@@ -164,6 +318,28 @@ Result<bool> registerFunctions(sqlite3 *db)
     };
     if (sqlite3_create_function_v2(db, "heron_msgid_key", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
                                    nullptr, key, nullptr, nullptr, nullptr) != SQLITE_OK) {
+        return makeError(Error::Code::Io, QStringLiteral("Cannot set up the store's SQL functions: %1")
+                                                  .arg(QString::fromUtf8(sqlite3_errmsg(db))));
+    }
+    // heron_search_addresses(from, sender, reply_to, to, cc, bcc): the addresses column of
+    // message_search_expected, computed without json_each(); NULL when a value is not the JSON
+    // the writer stores, for the caller to fall back on the view.
+    const auto addresses = [](sqlite3_context *context, int count, sqlite3_value **arguments) {
+        QByteArray text;
+        for (int i = 0; i < count; ++i) {
+            if (sqlite3_value_type(arguments[i]) == SQLITE_NULL)
+                continue;
+            const auto *json = reinterpret_cast<const char *>(sqlite3_value_text(arguments[i]));
+            if (!json || !appendSearchAddresses(QByteArrayView(json, sqlite3_value_bytes(arguments[i])), text)) {
+                sqlite3_result_null(context);
+                return;
+            }
+        }
+        sqlite3_result_text(context, text.constData(), int(text.size()), SQLITE_TRANSIENT);
+    };
+    if (sqlite3_create_function_v2(db, "heron_search_addresses", 6,
+                                   SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr, addresses, nullptr,
+                                   nullptr, nullptr) != SQLITE_OK) {
         return makeError(Error::Code::Io, QStringLiteral("Cannot set up the store's SQL functions: %1")
                                                   .arg(QString::fromUtf8(sqlite3_errmsg(db))));
     }

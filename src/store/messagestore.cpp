@@ -11,6 +11,18 @@
 
 namespace Heron::Store {
 
+namespace {
+
+// The address text of a message waiting for the search index (m: its row, e: its row of
+// message_search_expected): read by heron_search_addresses() (MessageRows::registerFunctions),
+// which gives the view's text several times faster, or by the view when a value is not the
+// writer's JSON.
+const QString kPendingAddresses = QStringLiteral(
+        "coalesce(heron_search_addresses(m.from_addrs, m.sender_addrs, m.reply_to_addrs, m.to_addrs, m.cc_addrs, "
+        "m.bcc_addrs), e.addresses)");
+
+}  // namespace
+
 Result<MessageMetadata> MessageStore::message(qint64 messageId) const
 {
     const QSqlDatabase db = m_database.connection();
@@ -265,8 +277,11 @@ Result<bool> MessageStore::setBodyText(qint64 messageId, const QString &text)
     QSqlQuery query(transaction.connection());
     // A message still waiting for the index goes in first, so that its body has a row to join.
     for (const QString &statement : {QStringLiteral("INSERT INTO message_search (rowid, subject, addresses) "
-                                                    "SELECT id, subject, addresses FROM message_search_expected "
-                                                    "WHERE id = ? AND id IN (SELECT id FROM search_pending)"),
+                                                    "SELECT e.id, e.subject, ") +
+                                             kPendingAddresses +
+                                             QStringLiteral(" FROM message_search_expected AS e "
+                                                            "JOIN messages AS m ON m.id = e.id "
+                                                            "WHERE e.id = ? AND e.id IN (SELECT id FROM search_pending)"),
                                      QStringLiteral("DELETE FROM search_pending WHERE id = ?")}) {
         query.prepare(statement);
         query.addBindValue(messageId);
@@ -366,8 +381,10 @@ Result<int> MessageStore::indexPendingSearch()
         // In id order, one statement: FTS5 keeps the terms in memory until the commit.
         for (const QString &statement :
              {QStringLiteral("INSERT INTO message_search (rowid, subject, addresses) "
-                             "SELECT e.id, e.subject, e.addresses FROM search_pending AS p "
-                             "JOIN message_search_expected AS e ON e.id = p.id WHERE p.id <= ? ORDER BY p.id"),
+                             "SELECT e.id, e.subject, ") +
+                      kPendingAddresses +
+                      QStringLiteral(" FROM search_pending AS p JOIN message_search_expected AS e ON e.id = p.id "
+                                     "JOIN messages AS m ON m.id = p.id WHERE p.id <= ? ORDER BY p.id"),
               QStringLiteral("DELETE FROM search_pending WHERE id <= ?")}) {
             query.prepare(statement);
             query.addBindValue(last);

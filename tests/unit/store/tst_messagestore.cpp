@@ -87,6 +87,7 @@ private Q_SLOTS:
     void searchFindsSubjectAddressAndBody();
     void searchFollowsUpdatesAndRemovals();
     void newMessagesWaitForTheSearchIndex();
+    void waitingAddressesAreIndexedAsTheViewHasThem();
     void badSearchExpressionIsAnError();
     void localChangeAndJournalCommitTogether();
     void journalKeepsOrderAndStates();
@@ -559,6 +560,49 @@ void TestMessageStore::newMessagesWaitForTheSearchIndex()
     QCOMPARE(*messages.indexPendingSearch(), 0);
     QCOMPARE(messages.search(QStringLiteral("bulk"), 5000)->size(), 2001);
     QVERIFY(ftsConsistent(*m_db));
+}
+
+// Messages waiting for the index get their address text from heron_search_addresses(), the
+// text of message_search_expected without json_each(); checkSearchIndex() compares the two for
+// every row. Names that JSON escapes, and values the writer never stores, which the view reads.
+void TestMessageStore::waitingAddressesAreIndexedAsTheViewHasThem()
+{
+    FolderStore folders(*m_db);
+    MessageStore messages(*m_db);
+    SyncBatch batch;
+    MessageMetadata escaped = message(1, QStringLiteral("escapes"));
+    escaped.from = {{QStringLiteral("Quote \" and \\ backslash"), QStringLiteral("q@example.org")}};
+    escaped.to = {{QStringLiteral("Tab\there, bell\x07"), QStringLiteral("t@example.org")},
+                  {QString(), QStringLiteral("bare@example.org")},
+                  {QStringLiteral("Ünïcødé 😀 𝄞"), QString()}};
+    escaped.cc = {{QStringLiteral("/slash/"), QStringLiteral("s@example.org")}};
+    escaped.bcc = {{QStringLiteral("Bcc Person"), QStringLiteral("bcc@example.org")}};
+    escaped.sender = {{QStringLiteral("Sender"), QStringLiteral("sender@example.org")}};
+    escaped.replyTo = {{QStringLiteral("Reply"), QStringLiteral("reply@example.org")}};
+    MessageMetadata none = message(2, QStringLiteral("no addresses"));
+    none.from.clear();
+    none.to.clear();
+    batch.messages = {escaped, none, message(3, QStringLiteral("foreign")), message(4, QStringLiteral("broken"))};
+    QVERIFY(folders.applySyncBatch(m_folder, batch).ok());
+    const qint64 foreign = *messages.idForUid(m_folder, 3);
+    const qint64 broken = *messages.idForUid(m_folder, 4);
+    QSqlQuery query(m_db->connection());
+    // JSON of another writer (escaped slash and \u escapes, other spacing, a key order of its own),
+    // and JSON that is not an address list: the view's text either way.
+    QVERIFY(query.exec(QStringLiteral("UPDATE messages SET to_addrs = '[ {\"e\" : \"x\\/y@example.org\", "
+                                      "\"n\": \"\\u00c9mile \\ud83d\\ude00\"} ]' WHERE id = %1")
+                               .arg(foreign)));
+    QVERIFY(query.exec(QStringLiteral("UPDATE messages SET to_addrs = '[{\"n\": 7, \"e\": \"seven@example.org\"}]' "
+                                      "WHERE id = %1")
+                               .arg(broken)));
+    QCOMPARE(*messages.indexPendingSearch(), 4);
+    QVERIFY(ftsConsistent(*m_db));
+    QVERIFY(query.exec(QStringLiteral("SELECT addresses FROM message_search WHERE rowid = %1").arg(foreign)));
+    QVERIFY(query.next());
+    QVERIFY2(query.value(0).toString().contains(QStringLiteral("x/y@example.org")), qPrintable(query.value(0).toString()));
+    QVERIFY2(query.value(0).toString().contains(QStringLiteral("Émile 😀")), qPrintable(query.value(0).toString()));
+    QCOMPARE(*messages.search(QStringLiteral("backslash")), Ids{*messages.idForUid(m_folder, 1)});
+    QCOMPARE(*messages.search(QStringLiteral("seven")), Ids{broken});
 }
 
 void TestMessageStore::searchFollowsUpdatesAndRemovals()
