@@ -98,12 +98,34 @@ bool isWindowsDeviceName(const QString &base)
     return false;
 }
 
-// B words rewritten as Q words of the same bytes, for GMime. GMime 3.2 joins the base64 text of
+// The bytes of a B word's text (RFC 2047 §4.1). White space is skipped and lost padding
+// restored (RFC 2045 §6.8); nullopt for text that is not base64.
+std::optional<QByteArray> decodeBWordText(QByteArrayView text)
+{
+    QByteArray base64;
+    base64.reserve(text.size() + 3);
+    for (const char c : text) {
+        if (c != ' ' && c != '\t')
+            base64 += c;
+    }
+    if (base64.size() % 4 == 1)
+        return std::nullopt;
+    if (base64.size() % 4 != 0)
+        base64.append(4 - base64.size() % 4, '=');
+    auto decoded = QByteArray::fromBase64Encoding(base64, QByteArray::AbortOnBase64DecodingErrors);
+    if (!decoded)
+        return std::nullopt;
+    return std::move(decoded.decoded);
+}
+
+}  // namespace
+
+// B words as Q words of the same bytes (header.h). GMime 3.2 joins the base64 text of
 // adjacent B words of one charset before decoding it, and a word that ends in padding ("w6k=")
 // then ends the text: "=?UTF-8?B?w6k=?= =?UTF-8?B?w6k=?=" read as one "é". Q words are joined as
 // bytes. Base64 words also often lose their padding ("w6lsw6h2ZQ" for "w6lsw6h2ZQ=="), which is
 // restored (RFC 2045 §6.8) before decoding; a word that does not decode is left as it is.
-QByteArray bWordsAsQWords(const QByteArray &text)
+QByteArray Detail::bWordsAsQWordsForGMime(const QByteArray &text)
 {
     static constexpr char kHex[] = "0123456789ABCDEF";
     QByteArray out;
@@ -123,22 +145,15 @@ QByteArray bWordsAsQWords(const QByteArray &text)
         const qsizetype end = text.indexOf("?=", payload);
         if (end < 0)
             break;
-        QByteArray base64;
-        for (qsizetype i = payload; i < end; ++i) {
-            if (text[i] != ' ' && text[i] != '\t')
-                base64 += text[i];
-        }
-        if (base64.size() % 4 >= 2)
-            base64.append(4 - base64.size() % 4, '=');
-        auto decoded = QByteArray::fromBase64Encoding(base64, QByteArray::AbortOnBase64DecodingErrors);
-        if (!decoded || base64.size() % 4 != 0) {
+        const std::optional<QByteArray> decoded = decodeBWordText(QByteArrayView(text).sliced(payload, end - payload));
+        if (!decoded) {
             out.append(text.constData() + pos, end + 2 - pos);
             pos = end + 2;
             continue;
         }
         out.append(text.constData() + pos, q1 + 1 - pos);
         out += "Q?";
-        for (const char c : decoded.decoded) {
+        for (const char c : *decoded) {
             const auto byte = static_cast<unsigned char>(c);
             if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
                 out += c;
@@ -153,6 +168,8 @@ QByteArray bWordsAsQWords(const QByteArray &text)
     out.append(text.constData() + pos, text.size() - pos);
     return out;
 }
+
+namespace {
 
 // One encoded word of the forms decodeEncodedWordsSimply() takes, its bytes appended to out.
 bool appendSimpleWord(QByteArrayView word, QByteArray &out, QByteArrayView *charset)
@@ -173,16 +190,10 @@ bool appendSimpleWord(QByteArrayView word, QByteArray &out, QByteArrayView *char
         return false;
     const qsizetype start = out.size();
     if (encoding == 'b') {
-        // Padding may be missing (see bWordsAsQWords).
-        if (text.size() % 4 == 1)
-            return false;
-        QByteArray padded = text.toByteArray();
-        if (padded.size() % 4 != 0)
-            padded.append(4 - padded.size() % 4, '=');
-        auto decoded = QByteArray::fromBase64Encoding(padded, QByteArray::AbortOnBase64DecodingErrors);
+        const std::optional<QByteArray> decoded = decodeBWordText(text);
         if (!decoded)
             return false;
-        out += decoded.decoded;
+        out += *decoded;
     } else if (encoding == 'q') {
         for (qsizetype i = 0; i < text.size(); ++i) {
             const char c = text[i];
@@ -212,11 +223,6 @@ bool appendSimpleWord(QByteArrayView word, QByteArray &out, QByteArrayView *char
 }  // namespace
 
 namespace Detail {
-
-QByteArray bWordsAsQWordsForGMime(const QByteArray &text)
-{
-    return bWordsAsQWords(text);
-}
 
 std::optional<QString> decodeEncodedWordsSimply(QByteArrayView text)
 {
@@ -263,7 +269,7 @@ std::optional<QString> decodeEncodedWordsSimply(QByteArrayView text)
 
 std::optional<QString> decodeEncodedWordsWithGMime(QByteArrayView text)
 {
-    const QByteArray copy = bWordsAsQWords(terminated(text));
+    const QByteArray copy = bWordsAsQWordsForGMime(terminated(text));
     const GCharPtr decoded(g_mime_utils_header_decode_text(sharedParserOptions(), copy.constData()));
     if (!decoded)
         return std::nullopt;
