@@ -474,37 +474,45 @@ Writer::Writer(const QSqlDatabase &db) : m_db(Sql::handle(db)) {}
 
 Result<Writer::Upserted> Writer::upsert(qint64 folderId, const MessageMetadata &message)
 {
+    // Most messages written are new: the insert comes first, and the unique (folder_id, uid)
+    // index it updates anyway tells whether the row was there, instead of a lookup before it.
     static const QByteArray insertSql = "INSERT INTO messages (" + kWrittenColumns.toLatin1() + ") VALUES (" +
-                                        QByteArray("?, ").repeated(kWrittenColumnCount - 1) + "?)";
+                                        QByteArray("?, ").repeated(kWrittenColumnCount - 1) +
+                                        "?) ON CONFLICT (folder_id, uid) DO NOTHING";
     static const QByteArray updateSql = "UPDATE messages SET " +
                                         kWrittenColumns.toLatin1().replace(", ", " = ?, ") +
                                         // A server hit the sync fetches (the window was widened over
                                         // it) is an ordinary message.
                                         " = ?, server_hit = 0 WHERE id = ?";
-    if (auto ok = m_findByUid.prepare(m_db, "SELECT id FROM messages WHERE folder_id = ? AND uid = ?",
-                                      "Cannot look up a message");
-        !ok) {
+    if (auto ok = m_insert.prepare(m_db, insertSql.constData(), "Cannot store a message"); !ok)
         return ok.error();
-    }
-    m_findByUid.bind(1, folderId);
-    m_findByUid.bind(2, qint64(message.uid));
-    auto found = m_findByUid.step();
-    if (!found)
-        return found.error();
-    const qint64 existing = *found ? m_findByUid.columnInt64(0) : 0;
-    m_findByUid.reset();
+    bindMessage(m_insert, folderId, message);
+    if (auto ok = m_insert.run(); !ok)
+        return makeError(ok.error().code, QStringLiteral("UID %1: %2").arg(message.uid).arg(ok.error().message));
 
     Upserted result;
-    if (existing == 0) {
-        if (auto ok = m_insert.prepare(m_db, insertSql.constData(), "Cannot store a message"); !ok)
-            return ok.error();
-        bindMessage(m_insert, folderId, message);
-        if (auto ok = m_insert.run(); !ok)
-            return makeError(ok.error().code, QStringLiteral("UID %1: %2").arg(message.uid).arg(ok.error().message));
+    if (sqlite3_changes(m_db) == 1) {
         result.id = sqlite3_last_insert_rowid(m_db);
         result.inserted = true;
         addCounts(folderId, 1, (message.flags.bits & MessageFlags::Seen) ? 0 : 1);
     } else {
+        if (auto ok = m_findByUid.prepare(m_db, "SELECT id FROM messages WHERE folder_id = ? AND uid = ?",
+                                          "Cannot look up a message");
+            !ok) {
+            return ok.error();
+        }
+        m_findByUid.bind(1, folderId);
+        m_findByUid.bind(2, qint64(message.uid));
+        auto found = m_findByUid.step();
+        if (!found)
+            return found.error();
+        if (!*found) {
+            return makeError(Error::Code::Io, QStringLiteral("UID %1: neither stored nor found in folder %2")
+                                                      .arg(message.uid)
+                                                      .arg(folderId));
+        }
+        const qint64 existing = m_findByUid.columnInt64(0);
+        m_findByUid.reset();
         if (auto ok = m_update.prepare(m_db, updateSql.constData(), "Cannot update a message"); !ok)
             return ok.error();
         bindMessage(m_update, folderId, message);

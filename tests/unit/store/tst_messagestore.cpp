@@ -81,6 +81,7 @@ private Q_SLOTS:
     void noticesFollowCommitWithTheRightIds();
     void flagChangesAndRemovalsByUid();
     void removedUidWinsOverFetchedMessage();
+    void fetchedAgainReplacesTheRowInPlace();
     void staleUidValidityBatchIsRefused();
     void uidValidityResetDropsMessagesAndParksOperations();
     void searchFindsSubjectAddressAndBody_data();
@@ -425,6 +426,48 @@ void TestMessageStore::removedUidWinsOverFetchedMessage()
     QVERIFY(FolderStore(*m_db).applySyncBatch(m_folder, batch).ok());
     QCOMPARE(*MessageStore(*m_db).idForUid(m_folder, 2), qint64(0));
     QVERIFY(*MessageStore(*m_db).idForUid(m_folder, 1) > 0);
+}
+
+// The writer inserts first and updates the row of a UID already stored: same id, new content,
+// counts moved once, and a new UID beside it in the same batch still inserted.
+void TestMessageStore::fetchedAgainReplacesTheRowInPlace()
+{
+    FolderStore folders(*m_db);
+    MessageStore messages(*m_db);
+    SyncBatch first;
+    first.messages = {message(7, QStringLiteral("first"))};
+    QVERIFY(folders.applySyncBatch(m_folder, first).ok());
+    const qint64 id = *messages.idForUid(m_folder, 7);
+    QVERIFY(id > 0);
+    const int storedBefore = folders.folder(m_folder)->messageCount;
+    const int unreadBefore = folders.folder(m_folder)->unreadCount;
+
+    SyncBatch again;
+    MessageMetadata changed = message(7, QStringLiteral("second"));
+    changed.flags = MessageFlags::fromStrings({QStringLiteral("\\Seen"), QStringLiteral("$Later")});
+    changed.messageId = QStringLiteral("<again@example.org>");
+    again.messages = {changed, message(8, QStringLiteral("beside"))};
+    QSignalSpy inserted(m_db->notifier(), &StoreNotifier::messagesInserted);
+    QSignalSpy changedSpy(m_db->notifier(), &StoreNotifier::messagesChanged);
+    auto outcome = folders.applySyncBatch(m_folder, again);
+    QVERIFY2(outcome.ok(), outcome.ok() ? "" : qPrintable(outcome.error().message));
+    QCOMPARE(outcome->inserted, 1);
+    QCOMPARE(outcome->changed, 1);
+    QCOMPARE(*messages.idForUid(m_folder, 7), id);
+    QCOMPARE(idsOf(changedSpy), QSet<qint64>{id});
+    QCOMPARE(idsOf(inserted), QSet<qint64>{*messages.idForUid(m_folder, 8)});
+
+    const auto stored = messages.message(id);
+    QVERIFY(stored.ok());
+    QCOMPARE(stored->subject, QStringLiteral("second"));
+    QVERIFY(stored->flags.has(MessageFlags::Seen));
+    QCOMPARE(stored->flags.keywords, QStringList{QStringLiteral("$Later")});
+    QCOMPARE(messages.idsForMessageId(m_account, QStringLiteral("<again@example.org>")).value(), Ids{id});
+    // One new row, unread; the replaced one is counted once, and is read now.
+    QCOMPARE(folders.folder(m_folder)->messageCount, storedBefore + 1);
+    QCOMPARE(folders.folder(m_folder)->unreadCount, unreadBefore - 1 + 1);
+    QCOMPARE(scalarOf(*m_db, QStringLiteral("SELECT count(*) FROM messages WHERE uid = 7")), 1);
+    QVERIFY(ftsConsistent(*m_db));
 }
 
 void TestMessageStore::staleUidValidityBatchIsRefused()
