@@ -25,6 +25,9 @@ constexpr qint64 kWindowGraceSeconds = 24 * 3600;
 // Fetched batches that may wait for the writer while the next ones are fetched.
 constexpr int kWritesQueued = 2;
 
+// The smallest first batch of an initial fetch (chunksNewestFirst).
+constexpr int kFirstBatchMinimum = 50;
+
 }  // namespace
 
 int newMessageBatchSize(int batchSize)
@@ -34,12 +37,15 @@ int newMessageBatchSize(int batchSize)
 
 namespace {
 
-QList<UidSet> chunksNewestFirst(const UidSet &uids, int batchSize)
+// With firstBatchSize, the first chunk is that small: the newest messages reach the store (and
+// the screen) after a short FETCH, and the writer starts while the next, full batch is fetched.
+QList<UidSet> chunksNewestFirst(const UidSet &uids, int batchSize, int firstBatchSize = 0)
 {
     QList<UidSet> chunks;
     UidSet rest = uids;
     while (!rest.isEmpty()) {
-        const UidSet top = rest.highest(quint64(batchSize));
+        const int size = chunks.isEmpty() && firstBatchSize > 0 ? std::min(firstBatchSize, batchSize) : batchSize;
+        const UidSet top = rest.highest(quint64(size));
         chunks.append(top);
         rest = rest.subtracted(top);
     }
@@ -468,7 +474,8 @@ void FolderSync::applyChangesAndPlanFetch()
     m_batches.clear();
     m_newRangeBatches = 0;
     if (oldUidNext == 0) {
-        m_batches = chunksNewestFirst(missing, m_request.newMessageBatchSize);
+        m_batches = chunksNewestFirst(missing, m_request.newMessageBatchSize,
+                                      std::max(kFirstBatchMinimum, m_request.newMessageBatchSize / 8));
     } else {
         m_batches = chunksNewestFirst(missing.restrictedTo(oldUidNext, UidSet::kStar - 1),
                                       m_request.newMessageBatchSize);
