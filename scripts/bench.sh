@@ -80,7 +80,7 @@ for bench in "${benches[@]}"; do
             ;;
         sync_initial)
             echo "# sync_initial: $sync_messages messages, empty store, median of 3" >&2
-            "$build_dir/bench/bench_sync_initial" --fixture "$sync_messages" --runs 3 || status=1
+            "$build_dir/bench/bench_sync_initial" --fixture "$sync_messages" --runs 5 || status=1
             ;;
         sync_resync)
             echo "# sync_resync: 3 accounts x 20 folders, one of $sync_messages messages, median of 5" >&2
