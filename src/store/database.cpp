@@ -30,6 +30,10 @@ constexpr int kCacheKiB = 32 * 1024;
 // limit is met only during very long rounds: an initial sync of a 100,000-message folder passed
 // 32 MiB several times, each time on the writer's thread (B1 took about 5 % less CPU at 128 MiB).
 constexpr int kWalAutoCheckpointPages = 32768;
+// What the write-ahead log file is cut back to when a write starts it over after a complete
+// checkpoint: without a limit it keeps the size of its longest run (up to the 128 MiB above,
+// and more in a round that outruns the checkpoints) on disk for as long as the store is open.
+constexpr qint64 kWalSizeLimitBytes = 32 * 1024 * 1024;
 
 QString threadTag()
 {
@@ -66,7 +70,8 @@ static Result<bool> configureConnection(const QSqlDatabase &db)
          {QStringLiteral("PRAGMA foreign_keys = ON"), QStringLiteral("PRAGMA synchronous = NORMAL"),
           QStringLiteral("PRAGMA busy_timeout = %1").arg(kBusyTimeoutMs),
           QStringLiteral("PRAGMA cache_size = -%1").arg(kCacheKiB),
-          QStringLiteral("PRAGMA wal_autocheckpoint = %1").arg(kWalAutoCheckpointPages)}) {
+          QStringLiteral("PRAGMA wal_autocheckpoint = %1").arg(kWalAutoCheckpointPages),
+          QStringLiteral("PRAGMA journal_size_limit = %1").arg(kWalSizeLimitBytes)}) {
         auto done = Sql::execute(db, pragma);
         if (!done)
             return done.error();

@@ -11,7 +11,9 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QSignalSpy>
+#include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -112,6 +114,7 @@ private Q_SLOTS:
     void init();
     void freshStoreIsAtLatestVersion();
     void walForeignKeysAndNormalSynchronous();
+    void walFileIsCutBackAfterACheckpoint();
     void earlierVersionFileIsMigrated_data();
     void earlierVersionFileIsMigrated();
     void appendedMigrationsRunInOrderAndKeepData();
@@ -168,6 +171,31 @@ void TestDatabase::walForeignKeysAndNormalSynchronous()
     // Foreign keys are enforced, not just declared.
     QSqlQuery query(db);
     QVERIFY(!query.exec(QStringLiteral("INSERT INTO folders (account_id, path) VALUES (12345, 'INBOX')")));
+}
+
+// A long run of writes grows the write-ahead log; once checkpointed, the next write starts it
+// over and cuts the file back to 32 MiB instead of keeping its largest size on disk.
+void TestDatabase::walFileIsCutBackAfterACheckpoint()
+{
+    constexpr qint64 kLimit = 32 * 1024 * 1024;
+    auto opened = Database::open(storePath());
+    QVERIFY(opened.ok());
+    Database &database = *opened.value();
+    const QSqlDatabase db = database.connection();
+    QSqlQuery query(db);
+    QVERIFY(query.exec(QStringLiteral("CREATE TABLE bulk (data BLOB)")));
+    QVERIFY(db.driver()->beginTransaction());
+    QVERIFY(query.prepare(QStringLiteral("INSERT INTO bulk (data) VALUES (zeroblob(1048576))")));
+    for (int i = 0; i < 40; ++i)
+        QVERIFY2(query.exec(), qPrintable(query.lastError().text()));
+    QVERIFY(db.driver()->commitTransaction());
+    const QString wal = storePath() + QStringLiteral("-wal");
+    QVERIFY2(QFileInfo(wal).size() > kLimit, qPrintable(QString::number(QFileInfo(wal).size())));
+
+    QVERIFY(database.checkpoint().ok());
+    QVERIFY(query.exec(QStringLiteral("INSERT INTO bulk (data) VALUES (x'00')")));
+    QVERIFY2(QFileInfo(wal).size() <= kLimit, qPrintable(QString::number(QFileInfo(wal).size())));
+    QCOMPARE(scalar(db, QStringLiteral("SELECT count(*) FROM bulk")).toInt(), 41);
 }
 
 void TestDatabase::earlierVersionFileIsMigrated_data()
