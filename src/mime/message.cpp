@@ -125,9 +125,27 @@ QByteArray lower(const char *s)
     return fromGChar(s).toLower();
 }
 
+// GMime joins the base64 text of adjacent B words before decoding it, so a parameter such as
+// filename="=?UTF-8?B?w6k=?= =?UTF-8?B?w6k=?=.pdf" lost all but its first word
+// (Detail::bWordsAsQWordsForGMime). A header with encoded words is parsed again here, its B words
+// rewritten as Q words of the same bytes; nullptr when the header has none, or does not parse.
+template <typename T>
+GObjectPtr<T> reparsedWithQWords(GMimeHeaderList *list, const char *name,
+                                 T *(*parse)(GMimeParserOptions *, const char *))
+{
+    const QByteArray raw = unfolded(rawHeader(list, name));
+    if (!raw.contains("=?"))
+        return GObjectPtr<T>();
+    return GObjectPtr<T>(parse(sharedParserOptions(), bWordsAsQWordsForGMime(raw).constData()));
+}
+
 void describe(GMimeObject *object, MimePart *part)
 {
-    GMimeContentType *type = g_mime_object_get_content_type(object);
+    GMimeHeaderList *list = g_mime_object_get_header_list(object);
+    const auto reparsedType = reparsedWithQWords<GMimeContentType>(list, "Content-Type", g_mime_content_type_parse);
+    const auto reparsedDisposition =
+            reparsedWithQWords<GMimeContentDisposition>(list, "Content-Disposition", g_mime_content_disposition_parse);
+    GMimeContentType *type = reparsedType ? reparsedType.get() : g_mime_object_get_content_type(object);
     if (type) {
         part->mediaType = lower(g_mime_content_type_get_media_type(type)) + '/' +
                           lower(g_mime_content_type_get_media_subtype(type));
@@ -141,7 +159,8 @@ void describe(GMimeObject *object, MimePart *part)
     } else {
         part->mediaType = QByteArrayLiteral("text/plain");  // RFC 2045 §5.2
     }
-    GMimeContentDisposition *disposition = g_mime_object_get_content_disposition(object);
+    GMimeContentDisposition *disposition =
+            reparsedDisposition ? reparsedDisposition.get() : g_mime_object_get_content_disposition(object);
     if (disposition) {
         part->disposition = lower(g_mime_content_disposition_get_disposition(disposition)).trimmed();
         part->fileName = QString::fromUtf8(g_mime_content_disposition_get_parameter(disposition, "filename"));
@@ -149,7 +168,6 @@ void describe(GMimeObject *object, MimePart *part)
     if (part->fileName.isEmpty() && type)
         part->fileName = QString::fromUtf8(g_mime_content_type_get_parameter(type, "name"));
     part->contentId = fromGChar(g_mime_object_get_content_id(object));
-    GMimeHeaderList *list = g_mime_object_get_header_list(object);
     part->transferEncoding = unfolded(rawHeader(list, "Content-Transfer-Encoding")).toLower();
     part->description = decodeHeader(rawHeader(list, "Content-Description"));
 }

@@ -100,6 +100,7 @@ private Q_SLOTS:
     void plainHeadersAndBody();
     void alternativeBodies();
     void attachments();
+    void fileNameOfAdjacentPaddedBWords();
     void embeddedMessages();
     void rawEightBitWithoutCharset();
     void lfOnlyLineEndings();
@@ -234,6 +235,31 @@ void TestMessage::attachments()
     QCOMPARE(m.parts[m.findBody("text/html")].section, QStringLiteral("1.2"));
     QCOMPARE(*m.text(m.findBody("text/plain")), QStringLiteral("Plain body."));
     QVERIFY(!m.parts[m.findBody("text/plain")].isAttachment());
+}
+
+// GMime alone joins the base64 of adjacent B words before decoding it, and the padding of the
+// first ended the name: "é.bin" for "éé.bin". The headers are parsed again with Q words.
+void TestMessage::fileNameOfAdjacentPaddedBWords()
+{
+    const QByteArray raw = "From: a@example.org\r\nSubject: x\r\nMIME-Version: 1.0\r\n"
+                           "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
+                           "--b\r\nContent-Type: text/plain\r\n\r\nhi\r\n"
+                           "--b\r\nContent-Type: application/octet-stream;\r\n"
+                           " name=\"=?UTF-8?B?w6k=?= =?UTF-8?B?w6k=?=.bin\"\r\n"
+                           "Content-Disposition: attachment; filename=\"=?UTF-8?B?w6k=?=\r\n"
+                           " =?UTF-8?B?w6k=?=.bin\"\r\n\r\nxx\r\n"
+                           "--b\r\nContent-Type: application/octet-stream; name=\"=?UTF-8?B?w6k=?=.dat\"\r\n"
+                           "\r\nyy\r\n--b--\r\n";
+    const Result<ParsedMessage> message = parseMessage(raw);
+    QVERIFY(message.ok());
+    const MimePart &both = message->parts[message->findSection(QStringLiteral("2"))];
+    QCOMPARE(both.fileName, QStringLiteral("éé.bin"));
+    QCOMPARE(both.disposition, QByteArray("attachment"));
+    QCOMPARE(both.mediaType, QByteArray("application/octet-stream"));
+    QVERIFY(both.parameters.contains({QByteArray("name"), QByteArray("éé.bin")}));
+    // Only a Content-Type, with a name: read from there, and the part is still an attachment.
+    const MimePart &typeOnly = message->parts[message->findSection(QStringLiteral("3"))];
+    QCOMPARE(typeOnly.fileName, QStringLiteral("é.dat"));
 }
 
 void TestMessage::embeddedMessages()
