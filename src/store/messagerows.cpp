@@ -496,14 +496,7 @@ Result<Writer::Upserted> Writer::upsert(qint64 folderId, const MessageMetadata &
         result.inserted = true;
         addCounts(folderId, 1, (message.flags.bits & MessageFlags::Seen) ? 0 : 1);
     } else {
-        if (auto ok = m_findByUid.prepare(m_db, "SELECT id FROM messages WHERE folder_id = ? AND uid = ?",
-                                          "Cannot look up a message");
-            !ok) {
-            return ok.error();
-        }
-        m_findByUid.bind(1, folderId);
-        m_findByUid.bind(2, qint64(message.uid));
-        auto found = m_findByUid.step();
+        auto found = findRow(folderId, message.uid);
         if (!found)
             return found.error();
         if (!*found) {
@@ -511,8 +504,8 @@ Result<Writer::Upserted> Writer::upsert(qint64 folderId, const MessageMetadata &
                                                       .arg(message.uid)
                                                       .arg(folderId));
         }
-        const qint64 existing = m_findByUid.columnInt64(0);
-        m_findByUid.reset();
+        const qint64 existing = m_findRow.columnInt64(0);
+        m_findRow.reset();
         if (auto ok = m_update.prepare(m_db, updateSql.constData(), "Cannot update a message"); !ok)
             return ok.error();
         bindMessage(m_update, folderId, message);
@@ -529,16 +522,21 @@ Result<Writer::Upserted> Writer::upsert(qint64 folderId, const MessageMetadata &
     return result;
 }
 
+Result<bool> Writer::findRow(qint64 folderId, quint32 uid)
+{
+    if (auto ok = m_findRow.prepare(m_db, "SELECT id, flags, keywords FROM messages WHERE folder_id = ? AND uid = ?",
+                                    "Cannot look up a message");
+        !ok) {
+        return ok;
+    }
+    m_findRow.bind(1, folderId);
+    m_findRow.bind(2, qint64(uid));
+    return m_findRow.step();
+}
+
 Result<std::optional<Writer::FlagsApplied>> Writer::applyFlags(qint64 folderId, const FlagChange &change)
 {
-    if (auto ok = m_findFlags.prepare(m_db, "SELECT id, flags, keywords FROM messages WHERE folder_id = ? AND uid = ?",
-                                      "Cannot look up a message");
-        !ok) {
-        return ok.error();
-    }
-    m_findFlags.bind(1, folderId);
-    m_findFlags.bind(2, qint64(change.uid));
-    auto found = m_findFlags.step();
+    auto found = findRow(folderId, change.uid);
     if (!found)
         return found.error();
     if (!*found)
@@ -547,9 +545,9 @@ Result<std::optional<Writer::FlagsApplied>> Writer::applyFlags(qint64 folderId, 
     flags.normalize();
     const QString keywords = flags.keywords.join(QLatin1Char(' '));
     FlagsApplied result;
-    result.id = m_findFlags.columnInt64(0);
-    result.changed = quint32(m_findFlags.columnInt64(1)) != flags.bits || m_findFlags.columnText(2) != keywords;
-    m_findFlags.reset();
+    result.id = m_findRow.columnInt64(0);
+    result.changed = quint32(m_findRow.columnInt64(1)) != flags.bits || m_findRow.columnText(2) != keywords;
+    m_findRow.reset();
 
     if (auto ok = m_updateFlags.prepare(m_db, "UPDATE messages SET flags = ?, keywords = ?, modseq = max(modseq, ?) "
                                               "WHERE id = ?",

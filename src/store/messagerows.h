@@ -92,11 +92,13 @@ private:
     void addCounts(qint64 folderId, qint64 messages, qint64 unread);
     Result<bool> applyCounts();
 
+    // Looks up the stored row of a UID (id, flags, keywords), ready to be read when true.
+    Result<bool> findRow(qint64 folderId, quint32 uid);
+
     sqlite3 *m_db = nullptr;
-    Sql::Statement m_findByUid;
+    Sql::Statement m_findRow;
     Sql::Statement m_insert;
     Sql::Statement m_update;
-    Sql::Statement m_findFlags;
     Sql::Statement m_updateFlags;
     Sql::Statement m_deleteChunk;
     Sql::Statement m_largestRemoved;
