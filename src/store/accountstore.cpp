@@ -2,6 +2,7 @@
 #include "accountstore.h"
 
 #include "database.h"
+#include "messagerows.h"
 #include "sqlsupport.h"
 
 namespace Heron::Store {
@@ -38,16 +39,9 @@ Result<bool> AccountStore::remove(qint64 accountId)
     while (query.next())
         transaction.changes().removedFolders.append(query.value(0).toLongLong());
     query.finish();
-    // Messages go with their account (ON DELETE CASCADE); their search rows go first.
-    for (const QString &table :
-         {QStringLiteral("message_search WHERE rowid"), QStringLiteral("search_pending WHERE id")}) {
-        query.prepare(QStringLiteral("DELETE FROM %1 IN (SELECT m.id FROM messages AS m "
-                                     "JOIN folders AS f ON f.id = m.folder_id WHERE f.account_id = ?)")
-                              .arg(table));
-        query.addBindValue(accountId);
-        if (!query.exec())
-            return Sql::error(query, QStringLiteral("Cannot remove an account from the search index"));
-    }
+    const QString ofAccount = QStringLiteral("m.folder_id IN (SELECT id FROM folders WHERE account_id = ?)");
+    if (auto ok = MessageRows::removeIndexRows(transaction.connection(), ofAccount, accountId); !ok)
+        return ok;
     query.prepare(QStringLiteral("DELETE FROM accounts WHERE id = ?"));
     query.addBindValue(accountId);
     if (!query.exec())

@@ -164,16 +164,11 @@ Result<bool> FolderStore::removeFolder(qint64 folderId)
     Transaction transaction(m_database);
     if (!transaction.isActive())
         return transaction.error();
-    QSqlQuery query(transaction.connection());
-    // The folder's messages go with it (ON DELETE CASCADE); their search rows are not rows of
-    // theirs, so they go first.
-    for (const QString &table :
-         {QStringLiteral("message_search WHERE rowid"), QStringLiteral("search_pending WHERE id")}) {
-        query.prepare(QStringLiteral("DELETE FROM %1 IN (SELECT id FROM messages WHERE folder_id = ?)").arg(table));
-        query.addBindValue(folderId);
-        if (!query.exec())
-            return Sql::error(query, QStringLiteral("Cannot remove a folder from the search index"));
+    if (auto ok = MessageRows::removeIndexRows(transaction.connection(), QStringLiteral("m.folder_id = ?"), folderId);
+        !ok) {
+        return ok;
     }
+    QSqlQuery query(transaction.connection());
     query.prepare(QStringLiteral("DELETE FROM folders WHERE id = ?"));
     query.addBindValue(folderId);
     if (!query.exec())

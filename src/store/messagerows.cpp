@@ -54,10 +54,10 @@ void bindMessage(Sql::Statement &statement, qint64 folderId, const MessageMetada
         statement.bindNull(++column);
     else
         statement.bindUtf8With(++column, [&message](QByteArray &json) { appendPartsJson(json, message.parts); });
-    if (message.messageId.isEmpty())
-        statement.bindNull(++column);
+    if (const std::optional<qint64> key = keyOf(message))
+        statement.bind(++column, *key);
     else
-        statement.bind(++column, messageIdKey(message.messageId.toUtf8()));
+        statement.bindNull(++column);
 }
 
 // What the writer binds: the columns read back by fromQuery(), then the parts (partsFromJson())
@@ -150,6 +150,13 @@ qint64 messageIdKey(QByteArrayView utf8)
         hash *= 1099511628211ull;
     }
     return qint64(hash);
+}
+
+std::optional<qint64> keyOf(const MessageMetadata &message)
+{
+    if (message.messageId.isEmpty())
+        return std::nullopt;
+    return messageIdKey(message.messageId.toUtf8());
 }
 
 namespace {
@@ -470,6 +477,23 @@ QList<MessagePart> partsFromJson(const QString &json)
     return result;
 }
 
+Result<bool> removeIndexRows(const QSqlDatabase &db, const QString &owner, qint64 ownerId)
+{
+    QSqlQuery query(db);
+    const QString picked = QStringLiteral(" IN (SELECT %1 FROM messages AS m WHERE ") + owner + QLatin1Char(')');
+    for (const QString &statement :
+         {QStringLiteral("DELETE FROM message_search WHERE rowid") + picked.arg(QStringLiteral("m.id")),
+          QStringLiteral("DELETE FROM search_pending WHERE id") + picked.arg(QStringLiteral("m.id")),
+          QStringLiteral("DELETE FROM message_ids WHERE (msgid_key, id)") +
+                  picked.arg(QStringLiteral("m.msgid_key, m.id"))}) {
+        query.prepare(statement);
+        query.addBindValue(ownerId);
+        if (!query.exec())
+            return Sql::error(query, QStringLiteral("Cannot remove messages from the indexes"));
+    }
+    return true;
+}
+
 Writer::Writer(const QSqlDatabase &db) : m_db(Sql::handle(db)) {}
 
 Result<Writer::Upserted> Writer::upsert(qint64 folderId, const MessageMetadata &message)
@@ -505,6 +529,7 @@ Result<Writer::Upserted> Writer::upsert(qint64 folderId, const MessageMetadata &
                                                       .arg(folderId));
         }
         const qint64 existing = m_findRow.columnInt64(0);
+        const std::optional<qint64> keyBefore = m_findRow.columnNullableInt64(3);
         m_findRow.reset();
         if (auto ok = m_update.prepare(m_db, updateSql.constData(), "Cannot update a message"); !ok)
             return ok.error();
@@ -512,6 +537,8 @@ Result<Writer::Upserted> Writer::upsert(qint64 folderId, const MessageMetadata &
         m_update.bind(kWrittenColumnCount + 1, existing);
         if (auto ok = m_update.run(); !ok)
             return makeError(ok.error().code, QStringLiteral("UID %1: %2").arg(message.uid).arg(ok.error().message));
+        if (auto ok = rekey(existing, keyBefore, keyOf(message)); !ok)
+            return ok.error();
         result.id = existing;
     }
     // A new message's text is read from its row when it is indexed (migration version 10).
@@ -524,7 +551,9 @@ Result<Writer::Upserted> Writer::upsert(qint64 folderId, const MessageMetadata &
 
 Result<bool> Writer::findRow(qint64 folderId, quint32 uid)
 {
-    if (auto ok = m_findRow.prepare(m_db, "SELECT id, flags, keywords FROM messages WHERE folder_id = ? AND uid = ?",
+    if (auto ok = m_findRow.prepare(m_db,
+                                    "SELECT id, flags, keywords, msgid_key FROM messages "
+                                    "WHERE folder_id = ? AND uid = ?",
                                     "Cannot look up a message");
         !ok) {
         return ok;
@@ -568,9 +597,10 @@ Result<bool> Writer::remove(const QList<qint64> &messageIds)
 {
     // RETURNING: the writer takes the removed messages out of their folders' counts itself
     // (migration version 8).
-    static const QByteArray returning = ") RETURNING folder_id, flags, server_hit";
+    static const QByteArray returning = ") RETURNING folder_id, flags, server_hit, id, msgid_key";
     static const QByteArray chunkSql =
             "DELETE FROM messages WHERE id IN (" + sqlPlaceholders(kRemoveChunk).toLatin1() + returning;
+    QList<std::pair<qint64, qint64>> keyed;  // (Message-ID key, id) of the removed rows that had one
     for (qsizetype start = 0; start < messageIds.size(); start += kRemoveChunk) {
         const qsizetype count = std::min(kRemoveChunk, messageIds.size() - start);
         // The last, shorter chunk gets a statement of its own size.
@@ -592,10 +622,37 @@ Result<bool> Writer::remove(const QList<qint64> &messageIds)
             // Server hits are not in the counts (migration version 6).
             if (statement.columnInt64(2) == 0)
                 addCounts(statement.columnInt64(0), -1, (statement.columnInt64(1) & MessageFlags::Seen) ? 0 : -1);
+            if (const std::optional<qint64> key = statement.columnNullableInt64(4))
+                keyed.append({*key, statement.columnInt64(3)});
         }
+    }
+    for (const auto &[key, id] : std::as_const(keyed)) {
+        if (auto ok = rekey(id, key, std::nullopt); !ok)
+            return ok;
     }
     for (const qint64 id : messageIds)
         m_searchOps.append({SearchOp::Kind::Remove, id, {}, {}});
+    return true;
+}
+
+Result<bool> Writer::rekey(qint64 id, std::optional<qint64> before, std::optional<qint64> after)
+{
+    if (before == after)
+        return true;
+    const auto run = [this, id](Sql::Statement &statement, const char *sql, qint64 key) -> Result<bool> {
+        if (auto ok = statement.prepare(m_db, sql, "Cannot update the index of Message-IDs"); !ok)
+            return ok;
+        statement.bind(1, key);
+        statement.bind(2, id);
+        return statement.run();
+    };
+    if (before) {
+        if (auto ok = run(m_forgetKey, "DELETE FROM message_ids WHERE msgid_key = ? AND id = ?", *before); !ok)
+            return ok;
+    }
+    // A message still waiting for the idle pass may be keyed early; that pass ignores it then.
+    if (after)
+        return run(m_rememberKey, "INSERT OR IGNORE INTO message_ids (msgid_key, id) VALUES (?, ?)", *after);
     return true;
 }
 

@@ -15,10 +15,12 @@
 // MessageStore, not part of the store's interface.
 namespace Heron::Store::MessageRows {
 
-// What the index on Message-IDs holds (migration version 8): a 64-bit FNV-1a hash of the
-// Message-ID's UTF-8, as messages.msgid_key. Lookups compare msgid as well, so a collision costs a
-// row read, never a wrong answer.
+// The key of a Message-ID (migration version 8): a 64-bit FNV-1a hash of the Message-ID's UTF-8,
+// as messages.msgid_key and message_ids (migration version 11). Lookups compare msgid as well, so
+// a collision costs a row read, never a wrong answer.
 qint64 messageIdKey(QByteArrayView utf8);
+// The key of the message's Message-ID; nullopt when it has none (msgid_key is NULL then).
+std::optional<qint64> keyOf(const MessageMetadata &message);
 // Makes messageIdKey() callable in SQL on the connection, as heron_msgid_key(text), for the
 // migration that fills msgid_key in.
 Result<bool> registerFunctions(sqlite3 *db);
@@ -36,6 +38,11 @@ QList<MessagePart> partsFromJson(const QString &json);
 // The addresses as the search index holds them: "name email" of every address, in the order
 // from, sender, reply-to, to, cc, bcc (the order of the message_search_expected view).
 QString searchAddresses(const MessageMetadata &message);
+
+// Removes the rows that the search index and message_ids hold for the messages that `owner`, a
+// condition on "messages AS m" with one parameter bound to ownerId, picks. For the messages that
+// go with their folder or account (ON DELETE CASCADE): those rows are not theirs.
+Result<bool> removeIndexRows(const QSqlDatabase &db, const QString &owner, qint64 ownerId);
 
 // Prepared statements for a run of writes inside one transaction. The search index follows the
 // rows only when finish() runs: call it after the last write and before the commit.
@@ -57,8 +64,9 @@ public:
     // nullopt when no message with that UID is stored.
     Result<std::optional<FlagsApplied>> applyFlags(qint64 folderId, const FlagChange &change);
 
-    // Removes the messages: one statement per kRemoveChunk ids, so
-    // SQLite journals each page the removals touch once per chunk, not once per message.
+    // Removes the messages, and their Message-ID keys from message_ids: one statement per
+    // kRemoveChunk ids, so SQLite journals each page the removals touch once per chunk, not once
+    // per message.
     Result<bool> remove(const QList<qint64> &messageIds);
     static constexpr qsizetype kRemoveChunk = 250;
 
@@ -92,8 +100,11 @@ private:
     void addCounts(qint64 folderId, qint64 messages, qint64 unread);
     Result<bool> applyCounts();
 
-    // Looks up the stored row of a UID (id, flags, keywords), ready to be read when true.
+    // Looks up the stored row of a UID (id, flags, keywords, msgid_key), ready to be read when true.
     Result<bool> findRow(qint64 folderId, quint32 uid);
+    // Moves a message's row of message_ids from one key to another (migration version 11); a
+    // nullopt key is no row.
+    Result<bool> rekey(qint64 id, std::optional<qint64> before, std::optional<qint64> after);
 
     sqlite3 *m_db = nullptr;
     Sql::Statement m_findRow;
@@ -110,6 +121,8 @@ private:
     Sql::Statement m_searchReuse;
     Sql::Statement m_searchReuseRemoved;
     Sql::Statement m_addCounts;
+    Sql::Statement m_forgetKey;
+    Sql::Statement m_rememberKey;
     QList<SearchOp> m_searchOps;
     QList<CountDelta> m_countDeltas;
 };

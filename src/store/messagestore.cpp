@@ -189,10 +189,16 @@ Result<QList<qint64>> MessageStore::idsForMessageId(qint64 accountId, const QStr
 {
     QSqlQuery query(m_database.connection());
     query.setForwardOnly(true);
+    // Keyed in message_ids, or still waiting for the idle pass that keys new messages (migration
+    // version 11): usually none wait, and the sync keys them before looking up many.
     query.prepare(QStringLiteral("SELECT m.id FROM messages AS m JOIN folders AS f ON f.id = m.folder_id "
-                                 "WHERE m.msgid_key = ? AND m.msgid = ? AND f.account_id = ? "
-                                 "ORDER BY m.internal_date DESC"));
-    query.addBindValue(MessageRows::messageIdKey(messageId.toUtf8()));
+                                 "WHERE m.id IN (SELECT id FROM message_ids WHERE msgid_key = ? "
+                                 "UNION SELECT w.id FROM search_pending AS p JOIN messages AS w ON w.id = p.id "
+                                 "WHERE w.msgid_key = ?) "
+                                 "AND m.msgid = ? AND f.account_id = ? ORDER BY m.internal_date DESC"));
+    const qint64 key = MessageRows::messageIdKey(messageId.toUtf8());
+    query.addBindValue(key);
+    query.addBindValue(key);
     query.addBindValue(messageId);
     query.addBindValue(accountId);
     if (!query.exec())
@@ -315,7 +321,7 @@ Result<QList<qint64>> MessageStore::search(const QString &matchExpression, int l
     return ids;
 }
 
-Result<bool> MessageStore::checkSearchIndex() const
+Result<bool> MessageStore::checkIndexes() const
 {
     QSqlQuery query(m_database.connection());
     // FTS5's own check: the index holds exactly the terms of the text it stores.
@@ -347,20 +353,71 @@ Result<bool> MessageStore::checkSearchIndex() const
                                                   .arg(orphans)
                                                   .arg(hidden));
     }
+    query.finish();
+    // The Message-IDs: every message's key is that of its msgid, and in message_ids unless it is
+    // still waiting; message_ids holds no other row.
+    const QString keys = QStringLiteral(
+            "SELECT (SELECT count(*) FROM messages WHERE msgid_key IS NOT heron_msgid_key(nullif(msgid, ''))), "
+            "(SELECT count(*) FROM messages AS m WHERE m.msgid_key IS NOT NULL "
+            "AND m.id NOT IN (SELECT id FROM search_pending) "
+            "AND NOT EXISTS (SELECT 1 FROM message_ids AS k WHERE k.msgid_key = m.msgid_key AND k.id = m.id)), "
+            "(SELECT count(*) FROM message_ids AS k "
+            "WHERE NOT EXISTS (SELECT 1 FROM messages AS m WHERE m.id = k.id AND m.msgid_key = k.msgid_key))");
+    if (!query.exec(keys) || !query.next())
+        return Sql::error(query, QStringLiteral("Cannot compare the index of Message-IDs"));
+    const qint64 wrongKeys = query.value(0).toLongLong();
+    const qint64 unkeyed = query.value(1).toLongLong();
+    const qint64 strays = query.value(2).toLongLong();
+    if (wrongKeys != 0 || unkeyed != 0 || strays != 0) {
+        return makeError(Error::Code::Io, QStringLiteral("The index of Message-IDs differs from the messages (%1 "
+                                                         "messages with a wrong key, %2 missing, %3 rows of no "
+                                                         "message)")
+                                                  .arg(wrongKeys)
+                                                  .arg(unkeyed)
+                                                  .arg(strays));
+    }
     return true;
+}
+
+Result<bool> MessageStore::anyPending() const
+{
+    // A read, without the write lock, which a search during a sync would otherwise wait for
+    // behind the writer's transaction.
+    QSqlQuery probe(m_database.connection());
+    if (!probe.exec(QStringLiteral("SELECT EXISTS (SELECT 1 FROM search_pending)")) || !probe.next())
+        return Sql::error(probe, QStringLiteral("Cannot read the messages waiting for the search index"));
+    return probe.value(0).toBool();
+}
+
+Result<bool> MessageStore::indexPendingMessageIds()
+{
+    auto pending = anyPending();
+    if (!pending || !*pending)
+        return pending;
+    Transaction transaction(m_database);
+    if (!transaction.isActive())
+        return transaction.error();
+    // In key order: each page of message_ids is written once, however many keys land in it.
+    QSqlQuery query(transaction.connection());
+    if (!query.exec(QStringLiteral("INSERT OR IGNORE INTO message_ids (msgid_key, id) "
+                                   "SELECT m.msgid_key, m.id FROM search_pending AS p "
+                                   "JOIN messages AS m ON m.id = p.id WHERE m.msgid_key IS NOT NULL ORDER BY 1, 2"))) {
+        return Sql::error(query, QStringLiteral("Cannot add messages to the index of Message-IDs"));
+    }
+    return transaction.commit();
 }
 
 Result<int> MessageStore::indexPendingSearch()
 {
-    // Most calls find nothing waiting. A read says so without taking the write lock, which a
-    // search during a sync would otherwise wait for behind the writer's transaction.
-    {
-        QSqlQuery probe(m_database.connection());
-        if (!probe.exec(QStringLiteral("SELECT EXISTS (SELECT 1 FROM search_pending)")) || !probe.next())
-            return Sql::error(probe, QStringLiteral("Cannot read the messages waiting for the search index"));
-        if (!probe.value(0).toBool())
-            return 0;
-    }
+    // Most calls find nothing waiting.
+    auto pending = anyPending();
+    if (!pending)
+        return pending.error();
+    if (!*pending)
+        return 0;
+    // Keyed first: a message leaves search_pending with its chunk below.
+    if (auto keyed = indexPendingMessageIds(); !keyed)
+        return keyed.error();
     constexpr int kChunk = 2000;
     int indexed = 0;
     for (;;) {

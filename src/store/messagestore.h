@@ -56,12 +56,16 @@ public:
     Result<QList<qint64>> search(const QString &matchExpression, int limit = 500) const;
 
     // Checks that the search index holds exactly the tokens a fresh index of the messages would
-    // (FTS5's own 'integrity-check' cannot compare against a view). Costly: for tests and repair.
-    Result<bool> checkSearchIndex() const;
+    // (FTS5's own 'integrity-check' cannot compare against a view), and that message_ids holds
+    // exactly the messages' Message-ID keys. Costly: for tests and repair.
+    Result<bool> checkIndexes() const;
     // Adds the messages waiting in search_pending (MessageRows::Writer leaves new ones there) to
-    // the search index, in transactions of at most 2,000: for idle moments, and before a search.
-    // Returns how many went in.
+    // the index of Message-IDs (indexPendingMessageIds()), then to the search index in transactions
+    // of at most 2,000: for idle moments, and before a search. Returns how many went in.
     Result<int> indexPendingSearch();
+    // Adds the messages waiting in search_pending to message_ids (migration version 11), in one
+    // transaction; they stay waiting for the search index. For many Message-ID lookups in a row.
+    Result<bool> indexPendingMessageIds();
     // Removes from the search index the rows of removed messages (MessageRows::Writer leaves
     // them for later): for idle moments. Returns how many went.
     Result<int> purgeSearchRemovals();
@@ -85,6 +89,9 @@ public:
     // --- end of the operation journal's read helpers ---
 
 private:
+    // Whether any message waits in search_pending.
+    Result<bool> anyPending() const;
+
     Database &m_database;
 };
 

@@ -180,6 +180,13 @@ qint64 Statement::columnInt64(int column) const
     return sqlite3_column_int64(m_statement, column);
 }
 
+std::optional<qint64> Statement::columnNullableInt64(int column) const
+{
+    if (sqlite3_column_type(m_statement, column) == SQLITE_NULL)
+        return std::nullopt;
+    return sqlite3_column_int64(m_statement, column);
+}
+
 QString Statement::columnText(int column) const
 {
     const auto *text = reinterpret_cast<const char *>(sqlite3_column_text(m_statement, column));

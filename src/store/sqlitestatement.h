@@ -10,6 +10,8 @@
 #include <QString>
 #include <QStringEncoder>
 
+#include <optional>
+
 struct sqlite3;
 struct sqlite3_stmt;
 
@@ -72,6 +74,8 @@ public:
     void reset();
 
     qint64 columnInt64(int column) const;
+    // nullopt for SQL NULL.
+    std::optional<qint64> columnNullableInt64(int column) const;
     QString columnText(int column) const;
 
 private:

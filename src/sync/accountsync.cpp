@@ -679,6 +679,7 @@ void AccountSync::reportBounces(const QList<qint64> &ids)
     if (ids.size() > kMaxBounceChecks)
         return;
     Store::MessageStore messages(m_profile.database());
+    bool keyed = false;
     for (qint64 id : ids) {
         auto message = messages.message(id);
         if (!message || !message->isDeliveryReport)
@@ -687,6 +688,13 @@ void AccountSync::reportBounces(const QList<qint64> &ids)
         if (auto structure = deserializeBodyStructure(message->bodyStructure)) {
             const QString messageId = embeddedOriginalMessageId(*structure);
             if (!messageId.isEmpty()) {
+                // A lookup reads the key of every message still waiting for the idle pass; key
+                // them once instead.
+                if (!keyed) {
+                    if (auto done = messages.indexPendingMessageIds(); !done)
+                        qCWarning(lcSync) << m_settings.label() << done.error().message;
+                    keyed = true;
+                }
                 auto originals = messages.idsForMessageId(m_accountId, messageId);
                 if (originals && !originals->isEmpty())
                     original = originals->constFirst();

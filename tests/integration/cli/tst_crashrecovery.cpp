@@ -810,7 +810,7 @@ QString CrashRecoveryTest::storeVersusServer(DovecotFixture &server, const QStri
                 problems.append(QStringLiteral("integrity_check: ") + query.value(0).toString());
         }
     }
-    auto searchIndex = Store::MessageStore(database).checkSearchIndex();
+    auto searchIndex = Store::MessageStore(database).checkIndexes();
     if (!searchIndex || !*searchIndex)
         problems.append(QStringLiteral("the search index does not match the messages%1")
                                 .arg(searchIndex ? QString() : QStringLiteral(": ") + searchIndex.error().message));

@@ -49,7 +49,7 @@ QSet<qint64> idsOf(const QSignalSpy &spy, int argument = 1)
 
 bool ftsConsistent(Database &db)
 {
-    auto checked = MessageStore(db).checkSearchIndex();
+    auto checked = MessageStore(db).checkIndexes();
     if (!checked.ok())
         qWarning() << checked.error().message;
     return checked.ok();
@@ -88,6 +88,7 @@ private Q_SLOTS:
     void searchFindsSubjectAddressAndBody();
     void searchFollowsUpdatesAndRemovals();
     void newMessagesWaitForTheSearchIndex();
+    void messageIdsAreKeyedWhenIdle();
     void waitingAddressesAreIndexedAsTheViewHasThem();
     void badSearchExpressionIsAnError();
     void localChangeAndJournalCommitTogether();
@@ -605,8 +606,99 @@ void TestMessageStore::newMessagesWaitForTheSearchIndex()
     QVERIFY(ftsConsistent(*m_db));
 }
 
+// New messages get their row in message_ids (migration version 11) in the idle pass, not when
+// they are written; a lookup finds them either way, and changes and removals keep the table exact.
+void TestMessageStore::messageIdsAreKeyedWhenIdle()
+{
+    FolderStore folders(*m_db);
+    MessageStore messages(*m_db);
+    auto sent = folders.upsertFolders(m_account, {{QStringLiteral("Sent"), QStringLiteral("/")}});
+    QVERIFY(sent.ok());
+    const qint64 sentFolder = sent->constFirst();
+    const auto withId = [](quint32 uid, const QString &messageId) {
+        MessageMetadata m = message(uid);
+        m.messageId = messageId;
+        return m;
+    };
+    const auto lookup = [&](const QString &messageId) {
+        return messages.idsForMessageId(m_account, messageId).value();
+    };
+    const QString keyed = QStringLiteral("SELECT count(*) FROM message_ids");
+
+    SyncBatch batch;
+    batch.messages = {withId(1, QStringLiteral("<a@x>")), withId(2, QStringLiteral("<b@x>")), withId(3, QString())};
+    QVERIFY(folders.applySyncBatch(m_folder, batch).ok());
+    batch.messages = {withId(1, QStringLiteral("<a@x>"))};  // the same message in Sent, newer
+    batch.messages[0].internalDate = batch.messages[0].internalDate.addDays(1);
+    QVERIFY(folders.applySyncBatch(sentFolder, batch).ok());
+    const qint64 a = *messages.idForUid(m_folder, 1);
+    const qint64 aSent = *messages.idForUid(sentFolder, 1);
+    const qint64 b = *messages.idForUid(m_folder, 2);
+    QCOMPARE(scalarOf(*m_db, keyed), 0);
+    QCOMPARE(lookup(QStringLiteral("<a@x>")), (Ids{aSent, a}));
+    QVERIFY(ftsConsistent(*m_db));
+
+    // A waiting message's new Message-ID is found, its old one no more.
+    batch.messages = {withId(2, QStringLiteral("<b2@x>"))};
+    QVERIFY(folders.applySyncBatch(m_folder, batch).ok());
+    QCOMPARE(lookup(QStringLiteral("<b@x>")), Ids{});
+    QCOMPARE(lookup(QStringLiteral("<b2@x>")), Ids{b});
+    QVERIFY(ftsConsistent(*m_db));
+
+    // Keyed ahead of the search index, then both.
+    QVERIFY(messages.indexPendingMessageIds().ok());
+    QCOMPARE(scalarOf(*m_db, keyed), 3);
+    QCOMPARE(scalarOf(*m_db, QStringLiteral("SELECT count(*) FROM search_pending")), 4);
+    QVERIFY(ftsConsistent(*m_db));
+    QCOMPARE(*messages.indexPendingSearch(), 4);
+    QCOMPARE(scalarOf(*m_db, keyed), 3);
+    QCOMPARE(lookup(QStringLiteral("<b2@x>")), Ids{b});
+    QCOMPARE(lookup(QStringLiteral("<a@x>")), (Ids{aSent, a}));
+
+    // Changed once indexed: a new Message-ID, one taken away, one given.
+    batch.messages = {withId(1, QStringLiteral("<a2@x>")), withId(2, QString()), withId(3, QStringLiteral("<c@x>"))};
+    QVERIFY(folders.applySyncBatch(m_folder, batch).ok());
+    QCOMPARE(lookup(QStringLiteral("<a@x>")), Ids{aSent});
+    QCOMPARE(lookup(QStringLiteral("<a2@x>")), Ids{a});
+    QCOMPARE(lookup(QStringLiteral("<b2@x>")), Ids{});
+    QCOMPARE(lookup(QStringLiteral("<c@x>")), Ids{*messages.idForUid(m_folder, 3)});
+    QCOMPARE(scalarOf(*m_db, keyed), 3);
+    QVERIFY(ftsConsistent(*m_db));
+
+    // Removed by UID, and with the folder.
+    batch = {};
+    batch.removedUids = UidSet::fromValues(QList<quint32>{1});
+    QVERIFY(folders.applySyncBatch(m_folder, batch).ok());
+    QCOMPARE(lookup(QStringLiteral("<a2@x>")), Ids{});
+    QCOMPARE(scalarOf(*m_db, keyed), 2);
+    QVERIFY(ftsConsistent(*m_db));
+    QVERIFY(folders.removeFolder(sentFolder).ok());
+    QCOMPARE(lookup(QStringLiteral("<a@x>")), Ids{});
+    QCOMPARE(scalarOf(*m_db, keyed), 1);
+    QVERIFY(ftsConsistent(*m_db));
+
+    // The check sees a missing row and a stray one.
+    QSqlQuery query(m_db->connection());
+    QVERIFY(query.exec(QStringLiteral("DELETE FROM message_ids")));
+    auto checked = messages.checkIndexes();
+    QVERIFY(!checked.ok());
+    QVERIFY2(checked.error().message.contains(QStringLiteral("1 missing")), qPrintable(checked.error().message));
+    QVERIFY(query.exec(QStringLiteral("INSERT INTO message_ids (msgid_key, id) SELECT msgid_key, id FROM messages "
+                                      "WHERE msgid_key IS NOT NULL UNION ALL SELECT 7, 7")));
+    checked = messages.checkIndexes();
+    QVERIFY(!checked.ok());
+    QVERIFY2(checked.error().message.contains(QStringLiteral("1 rows of no message")),
+             qPrintable(checked.error().message));
+
+    // Removing the account leaves no row behind.
+    QVERIFY(query.exec(QStringLiteral("DELETE FROM message_ids WHERE id = 7")));
+    QVERIFY(ftsConsistent(*m_db));
+    QVERIFY(AccountStore(*m_db).remove(m_account).ok());
+    QCOMPARE(scalarOf(*m_db, keyed), 0);
+}
+
 // Messages waiting for the index get their address text from heron_search_addresses(), the
-// text of message_search_expected without json_each(); checkSearchIndex() compares the two for
+// text of message_search_expected without json_each(); checkIndexes() compares the two for
 // every row. Names that JSON escapes, and values the writer never stores, which the view reads.
 void TestMessageStore::waitingAddressesAreIndexedAsTheViewHasThem()
 {
@@ -963,7 +1055,7 @@ void TestMessageStore::serverHitsStayOutOfTheSyncUntilDropped()
     QVERIFY(!messages.message(hits->at(0)).ok());
     QVERIFY(messages.search(QStringLiteral("invoice"))->isEmpty());
     QCOMPARE(*folders.dropServerHits(), 0);
-    QVERIFY(messages.checkSearchIndex().ok());
+    QVERIFY(messages.checkIndexes().ok());
 
     // A hit that the sync fetches itself becomes an ordinary message at once.
     auto again = folders.storeServerHits(m_folder, {message(1)});
@@ -1005,7 +1097,7 @@ void TestMessageStore::droppingManyServerHitsTakesSeveralTransactions()
     QVERIFY(changes.size() >= 2);  // one notice per folder and transaction
     QCOMPARE(folders.folder(m_folder)->messageCount, 0);
     QVERIFY(MessageStore(*m_db).uids(m_folder)->isEmpty());
-    QVERIFY(MessageStore(*m_db).checkSearchIndex().ok());
+    QVERIFY(MessageStore(*m_db).checkIndexes().ok());
 }
 
 void TestMessageStore::storedAmongTakesRangesAndManySingles()

@@ -492,7 +492,7 @@ void TestSearchQuery::hostileInputChangesNothing()
     QSqlQuery count(m_db->connection());
     QVERIFY(count.exec(QStringLiteral("SELECT count(*) FROM messages")) && count.next());
     QCOMPARE(count.value(0).toInt(), 5);
-    QVERIFY(MessageStore(*m_db).checkSearchIndex().ok());
+    QVERIFY(MessageStore(*m_db).checkIndexes().ok());
 }
 
 void TestSearchQuery::emptyQueryIsRefused()
