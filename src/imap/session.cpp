@@ -157,6 +157,9 @@ public:
     Strings preTlsCapabilities;
     // The (decompressed) chunk being parsed, to recover the bytes after "COMPRESS" OK.
     QByteArray currentChunk;
+    // What the socket is read into: one buffer for the whole connection, not an allocation per
+    // read (a big FETCH is thousands of reads).
+    QByteArray readBuffer;
     bool inflatePending = false;
     QByteArray leftoverToInflate;
     QSslCertificate peerCertificate;
@@ -487,7 +490,14 @@ void Session::Private::onReadyRead()
                                                       "connection was closed to prevent a STARTTLS injection.")));
             return;
         }
-        QByteArray chunk = socket->read(kReadChunk);
+        // The previous chunk is parsed; releasing it leaves readBuffer unshared, filled in place.
+        currentChunk.clear();
+        readBuffer.resize(kReadChunk);
+        const qint64 got = socket->read(readBuffer.data(), kReadChunk);
+        if (got <= 0)
+            break;
+        readBuffer.resize(got);
+        QByteArray chunk = readBuffer;
         q->m_stats.bytesIn += quint64(chunk.size());
         if (commandTimer.isActive())
             commandTimer.start();
