@@ -690,9 +690,26 @@ void TestMessageStore::messageIdsAreKeyedWhenIdle()
     QVERIFY2(checked.error().message.contains(QStringLiteral("1 rows of no message")),
              qPrintable(checked.error().message));
 
-    // Removing the account leaves no row behind.
     QVERIFY(query.exec(QStringLiteral("DELETE FROM message_ids WHERE id = 7")));
     QVERIFY(ftsConsistent(*m_db));
+
+    // Removals spanning several DELETE chunks (MessageRows::Writer::kRemoveChunk) take their keys along.
+    batch = {};
+    for (quint32 uid = 100; uid < 700; ++uid)
+        batch.messages.append(withId(uid, QStringLiteral("<bulk%1@x>").arg(uid)));
+    QVERIFY(folders.applySyncBatch(m_folder, batch).ok());
+    QCOMPARE(*messages.indexPendingSearch(), 600);
+    QCOMPARE(scalarOf(*m_db, keyed), 601);
+    batch = {};
+    for (quint32 uid = 100; uid < 620; ++uid)
+        batch.removedUids.add(uid);
+    QVERIFY(folders.applySyncBatch(m_folder, batch).ok());
+    QCOMPARE(scalarOf(*m_db, keyed), 81);
+    QCOMPARE(lookup(QStringLiteral("<bulk619@x>")), Ids{});
+    QCOMPARE(lookup(QStringLiteral("<bulk620@x>")), Ids{*messages.idForUid(m_folder, 620)});
+    QVERIFY(ftsConsistent(*m_db));
+
+    // Removing the account leaves no row behind.
     QVERIFY(AccountStore(*m_db).remove(m_account).ok());
     QCOMPARE(scalarOf(*m_db, keyed), 0);
 }
