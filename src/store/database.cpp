@@ -326,25 +326,21 @@ Result<bool> Database::checkpoint() const
     QSqlQuery query(db);
     if (!query.exec(QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)")) || !query.next())
         return Sql::error(query, QStringLiteral("Cannot checkpoint the store"));
-    // Every frame copied: the log is emptied now, while nobody waits, instead of being cut back
-    // to kWalSizeLimitBytes by the next write, which for a log of a hundred megabytes cost the
-    // next round's first transaction tens of milliseconds. Only if no reader is in the log:
-    // with no busy timeout, TRUNCATE gives up at once instead of waiting for one.
+    // Every frame copied: the next commit starts the log over and cuts its file back to
+    // kWalSizeLimitBytes. That commit is made here, while nobody waits; left to the next round's
+    // first transaction, cutting a log of a hundred megabytes cost it tens of milliseconds. The
+    // file keeps its 32 MiB, so the next round writes into space it already has (emptying it to 0
+    // bytes made that round's commits slower by about as much). With a reader still in the log
+    // the commit only appends, without waiting, and the next idle checkpoint cuts the log instead.
     const int logFrames = query.value(1).toInt();
     const bool complete = query.value(0).toInt() == 0 && logFrames > 0 && query.value(2).toInt() == logFrames;
     query.finish();
     if (!complete)
         return true;
-    if (auto ok = Sql::execute(db, QStringLiteral("PRAGMA busy_timeout = 0")); !ok)
-        return ok;
-    const bool truncated = query.exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));
-    const QString failure = truncated ? QString() : query.lastError().text();
-    query.finish();
-    if (auto ok = Sql::execute(db, QStringLiteral("PRAGMA busy_timeout = %1").arg(kBusyTimeoutMs)); !ok)
-        return ok;
-    if (!truncated)
-        return makeError(Error::Code::Io, QStringLiteral("Cannot empty the store's log: %1").arg(failure));
-    return true;
+    // A value the row did not have: SQLite writes no page for an update that changes nothing.
+    return Sql::execute(db, QStringLiteral("INSERT INTO store_meta (key, value) VALUES ('last_checkpoint', "
+                                           "strftime('%Y-%m-%dT%H:%M:%f', 'now')) "
+                                           "ON CONFLICT (key) DO UPDATE SET value = excluded.value"));
 }
 
 void Database::markCleanShutdown()

@@ -50,7 +50,7 @@ public:
     QString path() const { return m_path; }
     // Copies the write-ahead log into the database file as far as readers allow (a passive
     // checkpoint), on the calling thread's connection. For idle moments: it writes every page
-    // committed since the last one.
+    // committed since the last one and, when that is all of them, starts the log over.
     Result<bool> checkpoint() const;
     int schemaVersion() const { return m_schemaVersion; }
     // True when the previous session did not close the store; the integrity check then ran.
