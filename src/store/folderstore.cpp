@@ -9,6 +9,8 @@
 #include <QSet>
 #include <QSqlQuery>
 
+#include <algorithm>
+
 namespace Heron::Store {
 
 namespace {
@@ -262,17 +264,14 @@ Result<SyncBatchOutcome> FolderStore::applySyncBatch(qint64 folderId, const Sync
                                      .arg(folderId)
                                      .arg(storedUidValidity));
         }
-        query.prepare(
-                QStringLiteral("SELECT id FROM messages WHERE folder_id = ? AND uid BETWEEN ? AND ? ORDER BY uid"));
-        for (const UidSet::Range &range : batch.removedUids.ranges()) {
-            query.addBindValue(folderId);
-            query.addBindValue(qint64(range.first));
-            query.addBindValue(qint64(range.last));
-            if (!query.exec())
-                return Sql::error(query, QStringLiteral("Cannot look up removed messages"));
-            while (query.next())
-                removals.append(query.value(0).toLongLong());
-        }
+        auto stored = MessageRows::storedUids(Sql::handle(m_database.connection()), folderId, batch.removedUids, false);
+        if (!stored)
+            return stored.error();
+        removals.reserve(stored->size());
+        for (const MessageRows::StoredUid &row : std::as_const(*stored))
+            removals.append(row.id);
+        // In the order of the rows: the removals then walk the table from page to page.
+        std::sort(removals.begin(), removals.end());
     }
 
     QList<const MessageMetadata *> messages;

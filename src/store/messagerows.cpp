@@ -494,6 +494,55 @@ Result<bool> removeIndexRows(const QSqlDatabase &db, const QString &owner, qint6
     return true;
 }
 
+Result<QList<StoredUid>> storedUids(sqlite3 *db, qint64 folderId, const UidSet &uids, bool skipServerHits)
+{
+    const QByteArray condition = skipServerHits ? " AND server_hit = 0" : "";
+    QList<StoredUid> stored;
+    const auto collect = [&](Sql::Statement &statement) -> Result<bool> {
+        for (;;) {
+            auto row = statement.step();
+            if (!row)
+                return row;
+            if (!*row)
+                return true;
+            stored.append({quint32(statement.columnInt64(0)), statement.columnInt64(1)});
+        }
+    };
+    QList<quint32> singles;
+    Sql::Statement range;
+    const QByteArray rangeSql = "SELECT uid, id FROM messages WHERE folder_id = ? AND uid BETWEEN ? AND ?" + condition;
+    for (const UidSet::Range &uidRange : uids.ranges()) {
+        if (uidRange.first == uidRange.last) {
+            singles.append(uidRange.first);
+            continue;
+        }
+        if (auto ok = range.prepare(db, rangeSql.constData(), "Cannot look up stored UIDs"); !ok)
+            return ok.error();
+        range.bind(1, folderId);
+        range.bind(2, qint64(uidRange.first));
+        range.bind(3, qint64(uidRange.last));
+        if (auto ok = collect(range); !ok)
+            return ok.error();
+    }
+    Sql::Statement full;
+    for (qsizetype at = 0; at < singles.size(); at += kUidsPerStatement) {
+        const qsizetype count = std::min(kUidsPerStatement, singles.size() - at);
+        // The last, shorter chunk gets a statement of its own size.
+        Sql::Statement shorter;
+        Sql::Statement &some = count == kUidsPerStatement ? full : shorter;
+        const QByteArray sql = "SELECT uid, id FROM messages WHERE folder_id = ? AND uid IN (" +
+                               sqlPlaceholders(count).toLatin1() + ')' + condition;
+        if (auto ok = some.prepare(db, sql.constData(), "Cannot look up stored UIDs"); !ok)
+            return ok.error();
+        some.bind(1, folderId);
+        for (qsizetype i = 0; i < count; ++i)
+            some.bind(int(i + 2), qint64(singles.at(at + i)));
+        if (auto ok = collect(some); !ok)
+            return ok.error();
+    }
+    return stored;
+}
+
 Writer::Writer(const QSqlDatabase &db) : m_db(Sql::handle(db)) {}
 
 Result<Writer::Upserted> Writer::upsert(qint64 folderId, const MessageMetadata &message)

@@ -44,6 +44,17 @@ QString searchAddresses(const MessageMetadata &message);
 // go with their folder or account (ON DELETE CASCADE): those rows are not theirs.
 Result<bool> removeIndexRows(const QSqlDatabase &db, const QString &owner, qint64 ownerId);
 
+// A stored message of a folder, by UID.
+struct StoredUid {
+    quint32 uid = 0;
+    qint64 id = 0;
+};
+// The folder's stored messages whose UIDs are in `uids`, server hits (migration version 6) among
+// them unless skipped. Ranges take a statement each; single UIDs (a VANISHED list of scattered
+// expunges) go kUidsPerStatement to a statement.
+Result<QList<StoredUid>> storedUids(sqlite3 *db, qint64 folderId, const UidSet &uids, bool skipServerHits);
+constexpr qsizetype kUidsPerStatement = 500;
+
 // Prepared statements for a run of writes inside one transaction. The search index follows the
 // rows only when finish() runs: call it after the last write and before the commit.
 class Writer {

@@ -9,6 +9,8 @@
 #include <QSet>
 #include <QSqlRecord>
 
+#include <algorithm>
+
 namespace Heron::Store {
 
 namespace {
@@ -112,60 +114,26 @@ Result<UidSet> MessageStore::uids(qint64 folderId, quint32 first, quint32 last) 
 
 Result<UidSet> MessageStore::storedAmong(qint64 folderId, const UidSet &uids) const
 {
-    QSqlQuery query(m_database.connection());
-    query.setForwardOnly(true);
-    UidSet result;
-    const auto collect = [&]() -> Result<bool> {
-        if (!query.exec())
-            return Sql::error(query, QStringLiteral("Cannot list stored UIDs"));
-        while (query.next())
-            result.add(query.value(0).toUInt());
-        return true;
-    };
-    // Ranges one by one; single UIDs (a VANISHED list of scattered expunges) many at a time.
-    QList<quint32> singles;
-    query.prepare(QStringLiteral(
-            "SELECT uid FROM messages WHERE folder_id = ? AND uid BETWEEN ? AND ? AND server_hit = 0"));
-    for (const UidSet::Range &range : uids.ranges()) {
-        if (range.first == range.last) {
-            singles.append(range.first);
-            continue;
-        }
-        query.addBindValue(folderId);
-        query.addBindValue(qint64(range.first));
-        query.addBindValue(qint64(range.last));
-        if (auto done = collect(); !done)
-            return done.error();
-    }
-    constexpr qsizetype kUidsPerStatement = 500;
-    for (qsizetype at = 0; at < singles.size(); at += kUidsPerStatement) {
-        const qsizetype count = std::min(kUidsPerStatement, singles.size() - at);
-        query.prepare(QStringLiteral("SELECT uid FROM messages WHERE folder_id = ? AND uid IN (%1) AND server_hit = 0")
-                              .arg(sqlPlaceholders(count)));
-        query.addBindValue(folderId);
-        for (qsizetype i = at; i < at + count; ++i)
-            query.addBindValue(qint64(singles.at(i)));
-        if (auto done = collect(); !done)
-            return done.error();
-    }
-    return result;
+    auto stored = MessageRows::storedUids(Sql::handle(m_database.connection()), folderId, uids, true);
+    if (!stored)
+        return stored.error();
+    QList<quint32> found;
+    found.reserve(stored->size());
+    for (const MessageRows::StoredUid &row : std::as_const(*stored))
+        found.append(row.uid);
+    std::sort(found.begin(), found.end());
+    return UidSet::fromValues(found);
 }
 
 Result<QHash<quint32, qint64>> MessageStore::idsByUid(qint64 folderId, const UidSet &uids) const
 {
-    QSqlQuery query(m_database.connection());
-    query.setForwardOnly(true);
-    query.prepare(QStringLiteral("SELECT uid, id FROM messages WHERE folder_id = ? AND uid BETWEEN ? AND ?"));
+    auto stored = MessageRows::storedUids(Sql::handle(m_database.connection()), folderId, uids, false);
+    if (!stored)
+        return stored.error();
     QHash<quint32, qint64> ids;
-    for (const UidSet::Range &range : uids.ranges()) {
-        query.addBindValue(folderId);
-        query.addBindValue(qint64(range.first));
-        query.addBindValue(qint64(range.last));
-        if (!query.exec())
-            return Sql::error(query, QStringLiteral("Cannot look up stored UIDs"));
-        while (query.next())
-            ids.insert(query.value(0).toUInt(), query.value(1).toLongLong());
-    }
+    ids.reserve(stored->size());
+    for (const MessageRows::StoredUid &row : std::as_const(*stored))
+        ids.insert(row.uid, row.id);
     return ids;
 }
 

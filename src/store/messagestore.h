@@ -33,7 +33,7 @@ public:
 
     // The stored UIDs of a folder in [first, last].
     Result<UidSet> uids(qint64 folderId, quint32 first = 1, quint32 last = UidSet::kStar) const;
-    // The stored UIDs of the folder among those given: one indexed lookup per range of the set.
+    // The stored UIDs of the folder among those given (MessageRows::storedUids).
     // Server hits are left out, as in uids().
     Result<UidSet> storedAmong(qint64 folderId, const UidSet &uids) const;
     // The ids of the stored messages of the folder among those UIDs, by UID.

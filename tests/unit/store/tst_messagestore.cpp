@@ -6,6 +6,7 @@
 #include "store/contentindex.h"
 #include "store/database.h"
 #include "store/folderstore.h"
+#include "store/messagerows.h"
 #include "store/messagestore.h"
 #include "store/operationjournal.h"
 
@@ -100,6 +101,8 @@ private Q_SLOTS:
     void selectionLookupsSpanStatements();
     void droppingManyServerHitsTakesSeveralTransactions();
     void storedAmongTakesRangesAndManySingles();
+    void removalsOfSingleUidsAtTheStatementLimit_data();
+    void removalsOfSingleUidsAtTheStatementLimit();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -1142,6 +1145,40 @@ void TestMessageStore::storedAmongTakesRangesAndManySingles()
         expected.add(uid);
     QCOMPARE(*MessageStore(*m_db).storedAmong(m_folder, asked), expected);
     QVERIFY(MessageStore(*m_db).storedAmong(m_folder, UidSet())->isEmpty());
+}
+
+void TestMessageStore::removalsOfSingleUidsAtTheStatementLimit_data()
+{
+    QTest::addColumn<int>("singles");
+    QTest::newRow("one statement's share") << int(MessageRows::kUidsPerStatement);
+    QTest::newRow("one more") << int(MessageRows::kUidsPerStatement) + 1;
+}
+
+// A VANISHED list of scattered expunges is looked up many single UIDs to a statement: at the
+// limit every UID is found by one statement, and just past it the last by another. A range and a
+// UID that was never stored go with them.
+void TestMessageStore::removalsOfSingleUidsAtTheStatementLimit()
+{
+    QFETCH(int, singles);
+    FolderStore folders(*m_db);
+    SyncBatch initial;
+    for (quint32 uid = 1; uid <= 1200; ++uid)
+        initial.messages.append(message(uid));
+    QVERIFY(folders.applySyncBatch(m_folder, initial).ok());
+
+    SyncBatch changes;
+    UidSet expected = UidSet::fromRange(1, 1200);
+    for (int i = 0; i < singles; ++i)
+        changes.removedUids.add(quint32(1 + 2 * i));
+    changes.removedUids.addRange(1150, 1160);
+    changes.removedUids.add(5000);
+    expected = expected.subtracted(changes.removedUids);
+    auto outcome = folders.applySyncBatch(m_folder, changes);
+    QVERIFY2(outcome.ok(), outcome.ok() ? "" : qPrintable(outcome.error().message));
+    QCOMPARE(outcome->removed, singles + 11);
+    QCOMPARE(*MessageStore(*m_db).uids(m_folder), expected);
+    QCOMPARE(folders.folder(m_folder)->messageCount, int(expected.count()));
+    QVERIFY(MessageStore(*m_db).checkIndexes().ok());
 }
 
 QTEST_GUILESS_MAIN(TestMessageStore)
