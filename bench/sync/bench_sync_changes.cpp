@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // B3 (QUALITY.md): changes made by another client in a big folder, then one incremental resync,
-// for each strategy.
+// for each strategy; R times over, the figures being medians.
 //
-//   bench_sync_changes [--fixture N] [--flags F] [--expunges E] [--trace] [--pause S]
-//                                                              (defaults: 100,000, 200, 1,000)
+//   bench_sync_changes [--fixture N] [--flags F] [--expunges E] [--runs R] [--trace] [--pause S]
+//                                                        (defaults: 100,000, 200, 1,000, 5)
 //   --trace logs the IMAP exchange of the measured resyncs on stderr, each line with its time.
-//   --pause waits S seconds before the measured resyncs, for a profiler to attach (perf record -p).
+//   --pause waits S seconds before each run's resyncs, for a profiler to attach (perf record -p).
 //
 // A private Dovecot gets N generated messages in INBOX (the corpus of bench_raw_fetch, same seed).
 // The raw reader's "UID FETCH 1:* (...)" of that folder is the same-run baseline (1 warm-up, median
@@ -13,27 +13,31 @@
 // strategy with AccountSettings::sync.strategy: QRESYNC, CONDSTORE and plain (neither); each
 // syncs the folder completely (its initial sync, timed for information). Only then does "another
 // device" act through doveadm: \Flagged added to F messages and E messages expunged, spread evenly
-// over the folder and disjoint (deterministic: flagged UIDs 1, 1 + N/F, ...; expunged UIDs
-// N/(2E), N/(2E) + N/E, ...). So each strategy meets the same fresh changes, never synchronized
-// before, in a folder of exactly N messages. Then each profile runs one incremental round
-// (SyncEngine::syncOnce(account, false)), timed alone with QElapsedTimer from syncOnce() to
-// roundsFinished(), the strategies one after the other in the order above. The engines' connections
-// stay open from the initial sync, as between a client's polls.
+// over the folder and disjoint (deterministic: in run r, counted from 0, flagged UIDs 1 + r,
+// 1 + r + N/F, ...; expunged UIDs N/(2E) + r, N/(2E) + r + N/E, ...; no run touches a message an
+// earlier run changed). So each strategy meets the same fresh changes, never synchronized before.
+// Then each profile runs one incremental round (SyncEngine::syncOnce(account, false)), timed alone
+// with QElapsedTimer from syncOnce() to roundsFinished(), the strategies one after the other in the
+// order above. The engines' connections stay open from the initial sync, as between a client's
+// polls. One sample per run is at the mercy of a busy moment on the machine or in Dovecot (its
+// LIST-STATUS took 1 ms in some runs and 30-45 ms in others): the seconds of every run are printed
+// on a "#" line, the figures are their medians.
 //
 // A second baseline, measured between the changes and the engines' rounds
-// (sync_changes.raw_qresync.*): the least a client can do to learn the changes, on a raw connection:
-// the LIST-STATUS the engine starts a round with, then "EXAMINE INBOX (QRESYNC (uidvalidity
-// modseq))" from the state before the changes (median of 3). Dovecot brings its index up to date
-// when the folder is first opened after doveadm's changes; one untimed raw round takes that
-// (sync_changes.server_settle_seconds), so that it is charged neither to the baseline nor to the
-// first strategy.
+// (sync_changes.raw_qresync.*): the least a client can do to learn the changes, on a raw
+// connection: the LIST-STATUS the engine starts a round with, then "EXAMINE INBOX (QRESYNC
+// (uidvalidity modseq))" from the state before the changes (median of 3 in a run). Dovecot brings
+// its index up to date when the folder is first opened after doveadm's changes; one untimed raw
+// round takes that (sync_changes.server_settle_seconds), so that it is charged neither to the
+// baseline nor to the first strategy.
 //
 // Figures per strategy (sync_changes.<strategy>.*): seconds and the CPU time of this process
-// meanwhile (the client's share), bytes in and out, round trips, commands, SELECTs, flag changes
-// and removals applied, bytes received per change (F + E), and the messages then stored (the
-// benchmark fails unless they equal N - E). The plain strategy scans only the newest batch (1,000
-// UIDs) for flag changes in an incremental round (ARCHITECTURE.md; the rest in the daily full
-// round), so its "changed" count is expected to be low.
+// meanwhile (the client's share), and bytes in, as medians of the runs; bytes out, round trips,
+// commands, SELECTs, flag changes and removals applied, as the last run had them (the same in
+// every run); bytes received per change (F + E); and the messages then stored (the benchmark fails
+// unless they equal N - (r + 1) E after run r). The plain strategy scans only the newest batch
+// (1,000 UIDs) for flag changes in an incremental round (ARCHITECTURE.md; the rest in the daily
+// full round), so its "changed" count is expected to be low.
 // Targets of issue 3, for QRESYNC: sync_changes.qresync.seconds <= 100 ms, and bytes proportional
 // to the changes, read here as sync_changes.qresync.bytes_in_per_change <= 100 B (a scan of every
 // flag in the folder would cost thousands of bytes per change).
@@ -131,7 +135,7 @@ std::optional<RawQResync> measureRawQResync(const Test::DovecotFixture &fixture,
     return result;
 }
 
-int run(int count, int flagCount, int expungeCount, bool trace, int pauseSeconds)
+int run(int count, int flagCount, int expungeCount, int runs, bool trace, int pauseSeconds)
 {
     Test::DovecotFixture fixture;
     QString error;
@@ -173,87 +177,133 @@ int run(int count, int flagCount, int expungeCount, bool trace, int pauseSeconds
         Bench::printFigure(QByteArray("sync_changes.") + s.name + ".initial_sync_seconds", initial.seconds, "s");
     }
 
-    // Another device changes the folder: evenly spread, disjoint, the same for every strategy.
-    QList<quint32> flagged;
-    QList<quint32> expunged;
+    // Per strategy, what each run measured.
+    struct Samples {
+        QList<double> seconds;
+        QList<double> cpuSeconds;
+        QList<double> bytesIn;
+        Sync::SyncStats last;
+        qint64 stored = 0;
+    };
+    std::vector<Samples> samples(strategies.size());
+    QList<double> rawSeconds;
+    QList<double> rawListSeconds;
+    QList<double> rawExamineSeconds;
+    QList<double> settleSeconds;
+    RawQResync raw;
+    UidSet gone;  // expunged by earlier runs
     const quint32 flagStride = quint32(std::max(1, count / flagCount));
     const quint32 expungeStride = quint32(std::max(1, count / expungeCount));
-    for (int i = 0; i < flagCount; ++i)
-        flagged.append(1 + quint32(i) * flagStride);
-    for (int i = 0; i < expungeCount; ++i)
-        expunged.append(std::max<quint32>(2, expungeStride / 2) + quint32(i) * expungeStride);
-    const UidSet flaggedSet = UidSet::fromValues(flagged);
-    const UidSet expungedSet = UidSet::fromValues(expunged);
-    if (!flaggedSet.intersected(expungedSet).isEmpty() || flaggedSet.max() > quint32(count) ||
-        expungedSet.max() > quint32(count) || flaggedSet.count() != quint64(flagCount) ||
-        expungedSet.count() != quint64(expungeCount))
-        return Bench::fail(kBench, QStringLiteral("--flags and --expunges must fit the folder apart"));
-    const auto before = fixture.status(kUser, kFolder);
-    if (!before)
-        return Bench::fail(kBench, before.error().message);
-    QElapsedTimer changeTimer;
-    changeTimer.start();
-    if (!fixture.setFlags(kUser, kFolder, flaggedSet, {QStringLiteral("\\Flagged")}))
-        return Bench::fail(kBench, QStringLiteral("setting flags failed: ") + fixture.errorString());
-    if (!fixture.expunge(kUser, kFolder, expungedSet))
-        return Bench::fail(kBench, QStringLiteral("expunging failed: ") + fixture.errorString());
+    for (int round = 0; round < runs; ++round) {
+        // Another device changes the folder: evenly spread, disjoint, the same for every strategy,
+        // and each run on messages no earlier run changed.
+        QList<quint32> flagged;
+        QList<quint32> expunged;
+        for (int i = 0; i < flagCount; ++i)
+            flagged.append(1 + quint32(round) + quint32(i) * flagStride);
+        for (int i = 0; i < expungeCount; ++i)
+            expunged.append(std::max<quint32>(2, expungeStride / 2) + quint32(round) + quint32(i) * expungeStride);
+        const UidSet flaggedSet = UidSet::fromValues(flagged);
+        const UidSet expungedSet = UidSet::fromValues(expunged);
+        const UidSet touched = UidSet::fromValues(flagged + expunged);
+        if (!flaggedSet.intersected(expungedSet).isEmpty() || !touched.intersected(gone).isEmpty() ||
+            touched.max() > quint32(count) || flaggedSet.count() != quint64(flagCount) ||
+            expungedSet.count() != quint64(expungeCount))
+            return Bench::fail(kBench, QStringLiteral("--flags, --expunges and --runs must fit the folder apart"));
+        const auto before = fixture.status(kUser, kFolder);
+        if (!before)
+            return Bench::fail(kBench, before.error().message);
+        QElapsedTimer changeTimer;
+        changeTimer.start();
+        if (!fixture.setFlags(kUser, kFolder, flaggedSet, {QStringLiteral("\\Flagged")}))
+            return Bench::fail(kBench, QStringLiteral("setting flags failed: ") + fixture.errorString());
+        if (!fixture.expunge(kUser, kFolder, expungedSet))
+            return Bench::fail(kBench, QStringLiteral("expunging failed: ") + fixture.errorString());
+        for (quint32 uid : std::as_const(expunged))
+            gone.add(uid);
+        if (round == 0)
+            Bench::printFigure("sync_changes.other_device_seconds", double(changeTimer.nsecsElapsed()) / 1e9, "s");
+        const auto measured = measureRawQResync(fixture, before->uidValidity, before->highestModSeq, &error);
+        if (!measured)
+            return Bench::fail(kBench, QStringLiteral("raw QRESYNC: ") + error);
+        raw = *measured;
+        settleSeconds.append(raw.settleSeconds);
+        rawListSeconds.append(raw.listStatusSeconds);
+        rawExamineSeconds.append(raw.examineSeconds);
+        rawSeconds.append(raw.listStatusSeconds + raw.examineSeconds);
+
+        if (pauseSeconds > 0) {
+            std::printf("# pausing %d s before the resyncs: process %lld\n", pauseSeconds,
+                        qint64(QCoreApplication::applicationPid()));
+            std::fflush(stdout);
+            QThread::sleep(pauseSeconds);
+        }
+        const qint64 left = count - qint64(round + 1) * expungeCount;
+        for (std::size_t index = 0; index < strategies.size(); ++index) {
+            Strategy &s = strategies[index];
+            // Every engine's idle work first (its search index, WAL checkpoint): all three run on
+            // this thread, and one whose idle timer came due would otherwise run it inside this round.
+            for (Strategy &other : strategies)
+                other.engine->checkpointIfPending();
+            Bench::setLogging(trace);
+            const Bench::RoundOutcome outcome = Bench::runRound(*s.engine, {s.accountId}, false, kRoundTimeoutMs);
+            Bench::setLogging(false);
+            if (!outcome.ok({s.accountId}))
+                return Bench::fail(kBench, QStringLiteral("%1 resync: %2")
+                                                   .arg(QLatin1String(s.name), outcome.describeProblem()));
+            Samples &sample = samples[index];
+            sample.seconds.append(outcome.seconds);
+            sample.cpuSeconds.append(outcome.cpuSeconds);
+            sample.last = outcome.total();
+            sample.bytesIn.append(double(sample.last.bytesIn));
+            sample.stored = s.profile->storedMessages(s.accountId, kFolder);
+            if (sample.stored != left)
+                return Bench::fail(kBench, QStringLiteral("%1 resync of run %2 left %3 messages, expected %4")
+                                                   .arg(QLatin1String(s.name))
+                                                   .arg(round + 1)
+                                                   .arg(sample.stored)
+                                                   .arg(left));
+        }
+    }
+
     Bench::printFigure("sync_changes.flag_changes", qint64(flagCount), "msg");
     Bench::printFigure("sync_changes.expunges", qint64(expungeCount), "msg");
-    Bench::printFigure("sync_changes.other_device_seconds", double(changeTimer.nsecsElapsed()) / 1e9, "s");
+    Bench::printFigure("sync_changes.runs", qint64(runs), "run");
+    Bench::printFigure("sync_changes.server_settle_seconds", Bench::median(settleSeconds), "s");
+    Bench::printFigure("sync_changes.raw_qresync.list_status_seconds", Bench::median(rawListSeconds), "s");
+    Bench::printFigure("sync_changes.raw_qresync.list_status_bytes_in", raw.listStatusBytes, "B");
+    Bench::printFigure("sync_changes.raw_qresync.examine_seconds", Bench::median(rawExamineSeconds), "s");
+    Bench::printFigure("sync_changes.raw_qresync.examine_bytes_in", raw.examineBytes, "B");
+    const double rawMedian = Bench::median(rawSeconds);
+    Bench::printFigure("sync_changes.raw_qresync.seconds", rawMedian, "s");
+    Bench::printFigure("sync_changes.raw_qresync.bytes_in", raw.listStatusBytes + raw.examineBytes, "B");
     const int changes = flagCount + expungeCount;
-    const auto raw = measureRawQResync(fixture, before->uidValidity, before->highestModSeq, &error);
-    if (!raw)
-        return Bench::fail(kBench, QStringLiteral("raw QRESYNC: ") + error);
-    Bench::printFigure("sync_changes.server_settle_seconds", raw->settleSeconds, "s");
-    Bench::printFigure("sync_changes.raw_qresync.list_status_seconds", raw->listStatusSeconds, "s");
-    Bench::printFigure("sync_changes.raw_qresync.list_status_bytes_in", raw->listStatusBytes, "B");
-    Bench::printFigure("sync_changes.raw_qresync.examine_seconds", raw->examineSeconds, "s");
-    Bench::printFigure("sync_changes.raw_qresync.examine_bytes_in", raw->examineBytes, "B");
-    Bench::printFigure("sync_changes.raw_qresync.seconds", raw->listStatusSeconds + raw->examineSeconds, "s");
-    Bench::printFigure("sync_changes.raw_qresync.bytes_in", raw->listStatusBytes + raw->examineBytes, "B");
-
-    if (pauseSeconds > 0) {
-        std::printf("# pausing %d s before the resyncs: process %lld\n", pauseSeconds,
-                    qint64(QCoreApplication::applicationPid()));
-        std::fflush(stdout);
-        QThread::sleep(pauseSeconds);
-    }
-    for (Strategy &s : strategies) {
+    for (std::size_t index = 0; index < strategies.size(); ++index) {
+        const Strategy &s = strategies[index];
+        const Samples &sample = samples[index];
         const QByteArray prefix = QByteArray("sync_changes.") + s.name;
-        // Every engine's idle work first (its search index, WAL checkpoint): all three run on this
-        // thread, and one whose idle timer came due would otherwise run it inside this round.
-        for (Strategy &other : strategies)
-            other.engine->checkpointIfPending();
-        Bench::setLogging(trace);
-        const Bench::RoundOutcome round = Bench::runRound(*s.engine, {s.accountId}, false, kRoundTimeoutMs);
-        Bench::setLogging(false);
-        if (!round.ok({s.accountId}))
-            return Bench::fail(kBench,
-                               QStringLiteral("%1 resync: %2").arg(QLatin1String(s.name), round.describeProblem()));
-        const qint64 stored = s.profile->storedMessages(s.accountId, kFolder);
-        const Sync::SyncStats stats = round.total();
-        Bench::printFigure(prefix + ".seconds", round.seconds, "s");
-        Bench::printFigure(prefix + ".client_cpu_seconds", round.cpuSeconds, "s");
-        Bench::printFigure(prefix + ".bytes_in", qint64(stats.bytesIn), "B");
+        const Sync::SyncStats &stats = sample.last;
+        QByteArray each;
+        for (double seconds : sample.seconds)
+            each += ' ' + QByteArray::number(seconds, 'f', 3);
+        std::printf("# %s seconds of each run:%s\n", s.name, each.constData());
+        const double seconds = Bench::median(sample.seconds);
+        const double bytesIn = Bench::median(sample.bytesIn);
+        Bench::printFigure(prefix + ".seconds", seconds, "s");
+        Bench::printFigure(prefix + ".client_cpu_seconds", Bench::median(sample.cpuSeconds), "s");
+        Bench::printFigure(prefix + ".bytes_in", qint64(bytesIn), "B");
         Bench::printFigure(prefix + ".bytes_out", qint64(stats.bytesOut), "B");
         Bench::printFigure(prefix + ".round_trips", qint64(stats.roundTrips), "rt");
         Bench::printFigure(prefix + ".commands", qint64(stats.commands), "cmd");
         Bench::printFigure(prefix + ".selects", qint64(stats.selects), "cmd");
         Bench::printFigure(prefix + ".changed", stats.changed, "msg");
         Bench::printFigure(prefix + ".vanished", stats.vanished, "msg");
-        Bench::printFigure(prefix + ".messages_stored", stored, "msg");
-        Bench::printFigure(prefix + ".bytes_in_per_change", double(stats.bytesIn) / changes, "B");
-        if (stored != count - expungeCount)
-            return Bench::fail(kBench, QStringLiteral("%1 resync left %2 messages, expected %3")
-                                               .arg(QLatin1String(s.name))
-                                               .arg(stored)
-                                               .arg(count - expungeCount));
+        Bench::printFigure(prefix + ".messages_stored", sample.stored, "msg");
+        Bench::printFigure(prefix + ".bytes_in_per_change", bytesIn / changes, "B");
         if (s.strategy == Accounts::SyncStrategy::QResync) {
-            Bench::printFigure(prefix + ".ratio_vs_raw_qresync",
-                               round.seconds / (raw->listStatusSeconds + raw->examineSeconds), "x");
-            Bench::printTarget(prefix + ".seconds", round.seconds, kSecondsTarget, "s");
-            Bench::printTarget(prefix + ".bytes_in_per_change", double(stats.bytesIn) / changes, kBytesPerChangeTarget,
-                               "B");
+            Bench::printFigure(prefix + ".ratio_vs_raw_qresync", seconds / rawMedian, "x");
+            Bench::printTarget(prefix + ".seconds", seconds, kSecondsTarget, "s");
+            Bench::printTarget(prefix + ".bytes_in_per_change", bytesIn / changes, kBytesPerChangeTarget, "B");
         }
     }
     // Engines before their profiles.
@@ -286,14 +336,19 @@ int main(int argc, char **argv)
     const QCommandLineOption pauseOption(QStringLiteral("pause"),
                                          QStringLiteral("Wait this long before the measured resyncs (a profiler)."),
                                          QStringLiteral("S"), QStringLiteral("0"));
-    parser.addOptions({fixtureOption, flagsOption, expungesOption, traceOption, pauseOption});
+    const QCommandLineOption runsOption(QStringLiteral("runs"),
+                                        QStringLiteral("Changes and resyncs, one after the other (5)."),
+                                        QStringLiteral("R"), QStringLiteral("5"));
+    parser.addOptions({fixtureOption, flagsOption, expungesOption, runsOption, traceOption, pauseOption});
     parser.process(app);
-    bool countOk = false, flagsOk = false, expungesOk = false;
+    bool countOk = false, flagsOk = false, expungesOk = false, runsOk = false;
     const int count = parser.value(fixtureOption).toInt(&countOk);
     const int flags = parser.value(flagsOption).toInt(&flagsOk);
     const int expunges = parser.value(expungesOption).toInt(&expungesOk);
-    if (!countOk || !flagsOk || !expungesOk || count <= 0 || flags <= 0 || expunges <= 0 || flags + expunges > count)
-        return Bench::fail(kBench, QStringLiteral("--fixture, --flags and --expunges need positive counts, "
-                                                  "flags and expunges together at most the folder"));
-    return run(count, flags, expunges, parser.isSet(traceOption), parser.value(pauseOption).toInt());
+    const int runs = parser.value(runsOption).toInt(&runsOk);
+    if (!countOk || !flagsOk || !expungesOk || !runsOk || count <= 0 || flags <= 0 || expunges <= 0 || runs <= 0 ||
+        flags + expunges * runs > count)
+        return Bench::fail(kBench, QStringLiteral("--fixture, --flags, --expunges and --runs need positive counts, "
+                                                  "flags and the expunges of every run together at most the folder"));
+    return run(count, flags, expunges, runs, parser.isSet(traceOption), parser.value(pauseOption).toInt());
 }
