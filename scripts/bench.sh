@@ -9,9 +9,11 @@
 #   store_write   B1 and B3 without a server: parse, convert and store stages of 100,000 messages,
 #                 then 1,000 removals and 200 flag changes (median of 3)
 #   raw_fetch     B1 baseline: the raw reader against a private Dovecot, for each HERON_BENCH_MESSAGES
-#   sync_initial  B1: initial sync of a 100,000-message folder (median of 3 fresh profiles, peak RSS)
+#   sync_initial  B1: initial sync of a 100,000-message folder (median of 5 fresh profiles, each
+#                 paired with a raw fetch just before it; peak RSS)
 #   sync_resync   B2: no-change resync of 3 accounts x 20 folders, one of 100,000 (median of 5)
 #   sync_changes  B3: 200 flag changes and 1,000 expunges made elsewhere, one resync per strategy
+#                 (median of 5 runs of fresh changes)
 #   message_list  B4, B5: a 1,000,000-message folder in the message list, and full-text search
 #                 over it (the store is built once, about a minute, and kept in the build directory)
 # The sync benchmarks print their same-run raw_fetch baseline and a "target NAME <= LIMIT UNIT
@@ -79,7 +81,7 @@ for bench in "${benches[@]}"; do
             done
             ;;
         sync_initial)
-            echo "# sync_initial: $sync_messages messages, empty store, median of 3" >&2
+            echo "# sync_initial: $sync_messages messages, empty store, median of 5" >&2
             "$build_dir/bench/bench_sync_initial" --fixture "$sync_messages" --runs 5 || status=1
             ;;
         sync_resync)
@@ -87,7 +89,7 @@ for bench in "${benches[@]}"; do
             "$build_dir/bench/bench_sync_resync" --big "$sync_messages" --runs 5 || status=1
             ;;
         sync_changes)
-            echo "# sync_changes: 200 flags and 1,000 expunges in $sync_messages messages, per strategy" >&2
+            echo "# sync_changes: 200 flags and 1,000 expunges in $sync_messages messages, per strategy, median of 5" >&2
             "$build_dir/bench/bench_sync_changes" --fixture "$sync_messages" || status=1
             ;;
         message_list)
